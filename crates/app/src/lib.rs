@@ -1,0 +1,10 @@
+//! The Yujie Station application: builds the platform from config, the selected
+//! services on top of it, and the two listeners (public and staff).
+
+mod media;
+mod openapi;
+mod services;
+mod startup;
+
+pub use services::{ServiceSet, ALL_SERVICES};
+pub use startup::{migrate, Application};

@@ -1,0 +1,59 @@
+//! `yujie`: wires config to the application; nothing else lives here.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+use yujie::{Application, ServiceSet};
+use yujie_kernel::{telemetry, Clock, Config};
+
+#[derive(Parser)]
+#[command(name = "yujie", about = "Yujie Station (御姐加油站): every service in one binary")]
+struct Cli {
+    /// A TOML config file; `YUJIE_…` environment variables override it.
+    #[arg(long, global = true, env = "YUJIE_CONFIG")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Runs the services: all of them, or those named with --only.
+    Serve {
+        /// Comma-separated: identity, billing, content, companion, admin.
+        #[arg(long, value_delimiter = ',')]
+        only: Vec<String>,
+    },
+    /// Applies pending database migrations, then exits.
+    Migrate {
+        #[arg(long, value_delimiter = ',')]
+        only: Vec<String>,
+    },
+    /// Loads and validates the configuration, then prints it with secrets redacted.
+    CheckConfig,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let config = match Config::load(cli.config.as_deref()) {
+        Ok(config) => config,
+        Err(error) => {
+            eprintln!("yujie: {error:#}");
+            std::process::exit(2);
+        }
+    };
+    telemetry::init(&config.log);
+    match cli.command {
+        Command::Serve { only } => {
+            let services = ServiceSet::parse(&only)?;
+            let app = Application::build(config, services, Clock::system()).await?;
+            app.run_until_stopped().await
+        }
+        Command::Migrate { only } => yujie::migrate(&config, &ServiceSet::parse(&only)?).await,
+        Command::CheckConfig => {
+            println!("{config:#?}");
+            Ok(())
+        }
+    }
+}

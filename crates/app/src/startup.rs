@@ -1,0 +1,247 @@
+use std::{net::SocketAddr, sync::Arc, time::Duration};
+
+use anyhow::Context as _;
+use axum::{routing::get, Json, Router};
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+use utoipa::OpenApi as _;
+use utoipa_axum::router::OpenApiRouter;
+use yujie_blob::Blob;
+use yujie_db::Db;
+use yujie_identity::{HttpIdentityClient, Identity};
+use yujie_kernel::{
+    auth::{Authenticator, TokenKeys},
+    http::{finish, HttpMetrics, Listener},
+    service::{InternalClient, Worker},
+    Clock, Config, Metrics, Platform, ServiceRoutes,
+};
+
+use crate::{media::serve_object, openapi::PublicApi, services::ServiceSet};
+
+/// How a service that does not yet need other services builds its routes.
+type BuildRoutes = fn(&Platform) -> ServiceRoutes;
+
+/// The running product: two bound listeners with their routers, and the workers.
+pub struct Application {
+    public_listener: TcpListener,
+    staff_listener: TcpListener,
+    public_router: Router,
+    staff_router: Router,
+    workers: Vec<Worker>,
+    platform: Platform,
+}
+
+impl Application {
+    /// Binds both listeners first (port 0 picks a free port), then builds everything
+    /// on top, so URLs derived from the bound addresses are known to every service.
+    pub async fn build(config: Config, services: ServiceSet, clock: Clock) -> anyhow::Result<Self> {
+        config.validate()?;
+        let public_listener = bind(&config.public.bind, "public").await?;
+        let staff_listener = bind(&config.staff.bind, "staff").await?;
+        let public_base_url = base_url(&config.public.base_url, &public_listener)?;
+        let staff_base_url = base_url(&config.staff.base_url, &staff_listener)?;
+
+        let db = Db::connect(config.database.url.expose(), config.database.max_connections).await?;
+        if config.database.migrate_on_start {
+            db.migrate(&services.migrations().iter().collect::<Vec<_>>()).await?;
+        }
+        let redis_url = Some(config.redis.url.expose()).filter(|url| !url.is_empty());
+        if redis_url.is_none() && !services.is_all() {
+            tracing::warn!("running some services without redis.url: bans, waits and limits stay inside this process");
+        }
+        let kv = yujie_kv::connect(redis_url, &config.redis.prefix).await?;
+        let blob = Blob::from_config(&config.blob_config())?;
+        let http_client = reqwest::Client::builder()
+            .timeout(Duration::from_secs(15))
+            .build()
+            .context("cannot build the HTTP client")?;
+        let tokens = TokenKeys::new(&config.auth.jwt_secret, config.auth.access_ttl_secs, clock.clone());
+        let platform = Platform {
+            config: Arc::new(config),
+            db,
+            kv,
+            blob,
+            clock: clock.clone(),
+            metrics: Arc::new(Metrics::default()),
+            tokens: tokens.clone(),
+            public_base_url,
+            staff_base_url,
+            http_client,
+            shutdown: CancellationToken::new(),
+        };
+
+        let mut parts: Vec<ServiceRoutes> = Vec::new();
+        let _authenticator = if services.runs("identity") {
+            let identity = Identity::build(&platform)?;
+            parts.push(identity.routes());
+            identity.authenticator()
+        } else {
+            let url = &platform.config.internal.identity_url;
+            anyhow::ensure!(!url.is_empty(), "internal.identity_url is required when identity runs in another process");
+            let client = HttpIdentityClient::new(InternalClient::new(&platform, url, "identity"));
+            Authenticator::new(tokens, client, clock)
+        };
+        let others: [(&str, BuildRoutes); 4] = [
+            ("billing", yujie_billing::routes),
+            ("content", yujie_content::routes),
+            ("companion", yujie_companion::routes),
+            ("admin", yujie_admin::routes),
+        ];
+        for (name, routes) in others {
+            if services.runs(name) {
+                parts.push(routes(&platform));
+            }
+        }
+
+        let http_metrics = HttpMetrics::register(&platform.metrics);
+        let (public_router, staff_router, workers) = assemble(&platform, parts);
+        Ok(Self {
+            public_listener,
+            staff_listener,
+            public_router: finish(public_router, &platform, Listener::Public, &http_metrics),
+            staff_router: finish(staff_router, &platform, Listener::Staff, &http_metrics),
+            workers,
+            platform,
+        })
+    }
+
+    pub fn public_port(&self) -> u16 {
+        self.public_listener.local_addr().map(|addr| addr.port()).unwrap_or_default()
+    }
+
+    pub fn staff_port(&self) -> u16 {
+        self.staff_listener.local_addr().map(|addr| addr.port()).unwrap_or_default()
+    }
+
+    pub fn platform(&self) -> &Platform {
+        &self.platform
+    }
+
+    /// Serves until SIGINT/SIGTERM or until the platform's shutdown token is cancelled,
+    /// then lets in-flight requests and workers finish.
+    pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        let shutdown = self.platform.shutdown.clone();
+        tokio::spawn(cancel_on_signal(shutdown.clone()));
+        let mut tasks = tokio::task::JoinSet::new();
+        for worker in self.workers {
+            tasks.spawn(async move {
+                if let Err(error) = worker.await {
+                    tracing::error!(error = format!("{error:#}"), "worker stopped with an error");
+                }
+            });
+        }
+        tracing::info!(
+            public = %self.platform.public_base_url,
+            staff = %self.platform.staff_base_url,
+            mode = ?self.platform.config.mode,
+            "yujie is serving"
+        );
+        let public = serve(self.public_listener, self.public_router, shutdown.clone());
+        let staff = serve(self.staff_listener, self.staff_router, shutdown.clone());
+        let result = tokio::try_join!(public, staff);
+        shutdown.cancel();
+        while tasks.join_next().await.is_some() {}
+        result.map(|_| ())
+    }
+}
+
+/// Applies the migrations of the given services.
+pub async fn migrate(config: &Config, services: &ServiceSet) -> anyhow::Result<()> {
+    let db = Db::connect(config.database.url.expose(), 2).await?;
+    db.migrate(&services.migrations().iter().collect::<Vec<_>>()).await
+}
+
+/// Public routes go under `/api/v1` on the public listener; internal and staff routes
+/// only ever on the staff listener.
+fn assemble(platform: &Platform, parts: Vec<ServiceRoutes>) -> (Router, Router, Vec<Worker>) {
+    let mut api = OpenApiRouter::with_openapi(PublicApi::openapi());
+    let mut staff = Router::new();
+    let mut workers = Vec::new();
+    for part in parts {
+        api = api.nest("/api/v1", part.public);
+        staff = staff
+            .nest(&format!("/internal/{}", part.name), part.internal)
+            .nest(&format!("/staff/{}", part.name), part.staff);
+        workers.extend(part.workers);
+    }
+    let (api, openapi) = api.split_for_parts();
+    let openapi = Arc::new(openapi);
+    let mut public = api.route("/api/openapi.json", get(move || async move { Json(openapi.as_ref().clone()) }));
+    if platform.blob.served_by_app() {
+        public = public.route(
+            &format!("{}{{*key}}", yujie_blob::MEDIA_ROUTE_PREFIX),
+            get(serve_object).with_state(platform.blob.clone()),
+        );
+    }
+    public = mount_standins(public, platform);
+    // The staff listener is intranet-only, so Prometheus scrapes it without a token.
+    let metrics = platform.metrics.clone();
+    staff = staff.route(
+        "/metrics",
+        get(move || async move {
+            (
+                [(axum::http::header::CONTENT_TYPE, "application/openmetrics-text; version=1.0.0; charset=utf-8")],
+                metrics.render(),
+            )
+        }),
+    );
+    (public, staff, workers)
+}
+
+#[cfg(feature = "standins")]
+fn mount_standins(router: Router, platform: &Platform) -> Router {
+    if platform.config.standins.enabled {
+        tracing::warn!("local stand-ins for WeChat are enabled: sign-in is simulated");
+        router.nest(yujie_kernel::config::STANDIN_PATH, yujie_standins::router(platform))
+    } else {
+        router
+    }
+}
+
+#[cfg(not(feature = "standins"))]
+fn mount_standins(router: Router, platform: &Platform) -> Router {
+    if platform.config.standins.enabled {
+        tracing::warn!("standins.enabled is set, but this binary was built without stand-ins");
+    }
+    router
+}
+
+async fn bind(address: &str, name: &str) -> anyhow::Result<TcpListener> {
+    TcpListener::bind(address).await.with_context(|| format!("cannot bind the {name} listener to {address}"))
+}
+
+fn base_url(configured: &str, listener: &TcpListener) -> anyhow::Result<String> {
+    if !configured.is_empty() {
+        return Ok(configured.trim_end_matches('/').to_owned());
+    }
+    Ok(format!("http://{}", listener.local_addr()?))
+}
+
+async fn serve(listener: TcpListener, router: Router, shutdown: CancellationToken) -> anyhow::Result<()> {
+    axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown.cancelled_owned())
+        .await?;
+    Ok(())
+}
+
+async fn cancel_on_signal(shutdown: CancellationToken) {
+    let interrupt = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = interrupt => {}
+        () = terminate => {}
+        () = shutdown.cancelled() => return,
+    }
+    tracing::info!("shutting down");
+    shutdown.cancel();
+}

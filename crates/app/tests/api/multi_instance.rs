@@ -1,0 +1,110 @@
+//! Two instances sharing one database and one Redis, as behind a load balancer.
+
+use std::{sync::Arc, time::Duration};
+
+use reqwest::StatusCode;
+use serde_json::Value;
+use yujie::ServiceSet;
+use yujie_identity::{HttpIdentityClient, IdentityClient as _};
+use yujie_kernel::{auth::AuthStateSource as _, service::InternalClient, Clock};
+
+use crate::helpers::{eventually, is_mysql, spawn_on, TestBackend};
+
+/// Shared state across instances needs Redis: this runs in the MariaDB + Redis pass.
+fn shared_backend_available() -> bool {
+    if !is_mysql() {
+        eprintln!("skipped on SQLite: several instances need MariaDB + Redis (YUJIE_TEST_BACKEND=mysql)");
+    }
+    is_mysql()
+}
+
+#[tokio::test]
+async fn a_scan_on_one_instance_completes_a_wait_on_the_other() {
+    if !shared_backend_available() {
+        return;
+    }
+    let backend = Arc::new(TestBackend::new().await);
+    let clock = Clock::system();
+    let a = spawn_on(backend.clone(), clock.clone(), ServiceSet::all(), |_| {}).await;
+    let b = spawn_on(backend, clock, ServiceSet::all(), |_| {}).await;
+
+    let login = b.create_login().await;
+    let login_id = login["login_id"].as_str().unwrap().to_owned();
+    let waiting = {
+        let url = b.url(&format!("/api/v1/auth/wechat/logins/{login_id}?timeout_secs=10"));
+        let http = b.http.clone();
+        tokio::spawn(async move {
+            let started = std::time::Instant::now();
+            (http.get(url).send().await.unwrap(), started)
+        })
+    };
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    // B's stand-in made the QR code; WeChat delivers the scan to A.
+    let callback_on_a = a.url("/api/v1/auth/wechat/callback");
+    let scanned_at = std::time::Instant::now();
+    let scan = b.simulate_scan(login["ticket"].as_str().unwrap(), None, Some(&callback_on_a)).await;
+    assert_eq!(scan.callback_status, Some(200));
+    let (response, _) = waiting.await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(scanned_at.elapsed() < Duration::from_millis(1500), "woken by the notification, not the 2 s poll");
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["status"], "completed");
+    let access = body["access_token"].as_str().unwrap();
+    assert_eq!(a.get("/api/v1/me", Some(access)).await.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_ban_on_one_instance_is_enforced_on_both_within_a_second() {
+    if !shared_backend_available() {
+        return;
+    }
+    let backend = Arc::new(TestBackend::new().await);
+    let clock = Clock::system();
+    let a = spawn_on(backend.clone(), clock.clone(), ServiceSet::all(), |_| {}).await;
+    let b = spawn_on(backend, clock, ServiceSet::all(), |_| {}).await;
+    let session = a.sign_in().await;
+    // Both instances have the user's state cached as fine.
+    assert_eq!(a.get("/api/v1/me", Some(&session.access_token)).await.status(), StatusCode::OK);
+    assert_eq!(b.get("/api/v1/me", Some(&session.access_token)).await.status(), StatusCode::OK);
+
+    a.ban(&session.user_id, "刷屏").await;
+    for instance in [&a, &b] {
+        let took = eventually(Duration::from_secs(3), || async {
+            instance.get("/api/v1/me", Some(&session.access_token)).await.status() == StatusCode::FORBIDDEN
+        })
+        .await
+        .expect("the ban was never enforced");
+        assert!(took <= Duration::from_millis(1100), "took {took:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_process_without_identity_reaches_it_over_http() {
+    if !shared_backend_available() {
+        return;
+    }
+    let backend = Arc::new(TestBackend::new().await);
+    let clock = Clock::system();
+    let identity =
+        spawn_on(backend.clone(), clock.clone(), ServiceSet::parse(&["identity".into()]).unwrap(), |_| {}).await;
+    let staff_url = identity.staff.clone();
+    let content = spawn_on(backend, clock, ServiceSet::parse(&["content".into()]).unwrap(), |config| {
+        config.internal.identity_url = staff_url;
+    })
+    .await;
+    // The content process does not serve identity's routes...
+    assert_eq!(content.get("/api/v1/me", None).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(content.get("/readyz", None).await.status(), StatusCode::OK);
+
+    // ...and its identity client works over the internal API.
+    let session = identity.sign_in().await;
+    let client = HttpIdentityClient::new(InternalClient::new(&content.platform, &identity.staff, "identity"));
+    let state = client.user_state(&session.user_id).await.unwrap().unwrap();
+    assert_eq!(state.banned_until, None);
+    assert!(client.user_state("nobody").await.unwrap().is_none());
+    let ban = yujie_identity::BanRequest { until: None, reason: "远程封禁".into() };
+    assert!(client.ban(&session.user_id, &ban).await.unwrap());
+    assert!(client.user_state(&session.user_id).await.unwrap().unwrap().banned_until.is_some());
+    assert!(!client.ban("nobody", &ban).await.unwrap());
+    assert_eq!(identity.get("/api/v1/me", Some(&session.access_token)).await.status(), StatusCode::FORBIDDEN);
+}

@@ -1,0 +1,148 @@
+//! Object storage for media: a local folder (the embedded default) or any S3-compatible
+//! store (COS, MinIO, AWS). Keys are random or content-addressed; callers never build
+//! paths from user input.
+
+use std::{sync::Arc, time::Duration};
+
+use anyhow::Context as _;
+use bytes::Bytes;
+use object_store::{aws::AmazonS3Builder, local::LocalFileSystem, path::Path, signer::Signer, ObjectStore, PutPayload};
+/// Where objects live. The kernel's config builds this from its typed, redacting form.
+pub enum BlobConfig {
+    Local {
+        dir: String,
+    },
+    S3 {
+        bucket: String,
+        region: String,
+        /// Empty for AWS itself; the server URL for COS, MinIO and other S3-compatible stores.
+        endpoint: String,
+        access_key_id: String,
+        secret_access_key: String,
+        /// `public` serves from `public_base_url` (a public bucket or CDN);
+        /// `presigned` hands out short-lived signed GET URLs.
+        url_mode: S3UrlMode,
+        public_base_url: String,
+        presign_ttl_secs: u64,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum S3UrlMode {
+    Public,
+    Presigned,
+}
+
+enum UrlMode {
+    /// Served by the app itself at `/media/<key>` (local folder).
+    ThroughApp,
+    Public(String),
+    Presigned {
+        signer: Arc<dyn Signer>,
+        ttl: Duration,
+    },
+}
+
+#[derive(Clone)]
+pub struct Blob {
+    store: Arc<dyn ObjectStore>,
+    url_mode: Arc<UrlMode>,
+    backend: &'static str,
+}
+
+/// The path prefix under which the app serves objects in local mode.
+pub const MEDIA_ROUTE_PREFIX: &str = "/media/";
+
+impl Blob {
+    pub fn from_config(config: &BlobConfig) -> anyhow::Result<Self> {
+        match config {
+            BlobConfig::Local { dir } => {
+                std::fs::create_dir_all(dir).with_context(|| format!("cannot create {dir}"))?;
+                let store = LocalFileSystem::new_with_prefix(dir)?;
+                Ok(Self { store: Arc::new(store), url_mode: Arc::new(UrlMode::ThroughApp), backend: "local" })
+            }
+            BlobConfig::S3 {
+                bucket,
+                region,
+                endpoint,
+                access_key_id,
+                secret_access_key,
+                url_mode,
+                public_base_url,
+                presign_ttl_secs,
+            } => {
+                let mut builder = AmazonS3Builder::new()
+                    .with_bucket_name(bucket)
+                    .with_region(region)
+                    .with_access_key_id(access_key_id)
+                    .with_secret_access_key(secret_access_key);
+                if !endpoint.is_empty() {
+                    builder = builder
+                        .with_endpoint(endpoint)
+                        .with_virtual_hosted_style_request(false)
+                        .with_allow_http(endpoint.starts_with("http://"));
+                }
+                let store = Arc::new(builder.build().context("invalid S3 configuration")?);
+                let url_mode = match url_mode {
+                    S3UrlMode::Public => UrlMode::Public(public_base_url.trim_end_matches('/').to_owned()),
+                    S3UrlMode::Presigned => {
+                        UrlMode::Presigned { signer: store.clone(), ttl: Duration::from_secs(*presign_ttl_secs) }
+                    }
+                };
+                Ok(Self { store, url_mode: Arc::new(url_mode), backend: "s3" })
+            }
+        }
+    }
+
+    pub fn backend(&self) -> &'static str {
+        self.backend
+    }
+
+    pub async fn put(&self, key: &str, bytes: Bytes) -> anyhow::Result<()> {
+        self.store.put(&Path::from(key), PutPayload::from(bytes)).await?;
+        Ok(())
+    }
+
+    /// Reads an object; `None` when it does not exist.
+    pub async fn get(&self, key: &str) -> anyhow::Result<Option<Bytes>> {
+        match self.store.get(&Path::from(key)).await {
+            Ok(result) => Ok(Some(result.bytes().await?)),
+            Err(object_store::Error::NotFound { .. }) => Ok(None),
+            Err(error) => Err(error.into()),
+        }
+    }
+
+    /// Deletes an object; deleting a missing object is not an error.
+    pub async fn delete(&self, key: &str) -> anyhow::Result<()> {
+        match self.store.delete(&Path::from(key)).await {
+            Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
+            Err(error) => Err(error.into()),
+        }
+    }
+
+    /// True when objects are served by the app (local mode) rather than by the store.
+    pub fn served_by_app(&self) -> bool {
+        matches!(*self.url_mode, UrlMode::ThroughApp)
+    }
+
+    /// The URL a browser uses to fetch the object. `app_base` is the public URL of this
+    /// app, used in local mode.
+    pub async fn url(&self, app_base: &str, key: &str) -> anyhow::Result<String> {
+        match &*self.url_mode {
+            UrlMode::ThroughApp => Ok(format!("{}{MEDIA_ROUTE_PREFIX}{key}", app_base.trim_end_matches('/'))),
+            UrlMode::Public(base) => Ok(format!("{base}/{key}")),
+            UrlMode::Presigned { signer, ttl } => {
+                Ok(signer.signed_url(http::Method::GET, &Path::from(key), *ttl).await?.to_string())
+            }
+        }
+    }
+}
+
+/// True for keys the app may serve: generated keys are `[a-z0-9/_.-]`, never `..`.
+pub fn is_valid_key(key: &str) -> bool {
+    !key.is_empty()
+        && key.len() <= 200
+        && !key.contains("..")
+        && !key.starts_with('/')
+        && key.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"/_.-".contains(&b))
+}

@@ -1,0 +1,20 @@
+//! What every Yujie Station service shares.
+
+pub mod auth;
+pub mod cache;
+pub mod clock;
+pub mod config;
+pub mod error;
+pub mod http;
+pub mod ids;
+pub mod metrics;
+mod secret;
+pub mod service;
+pub mod telemetry;
+
+pub use clock::Clock;
+pub use config::{Config, Mode};
+pub use error::{ApiError, ApiResult, ErrorCode};
+pub use metrics::Metrics;
+pub use secret::Secret;
+pub use service::{Platform, ServiceRoutes};

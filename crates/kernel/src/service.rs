@@ -1,0 +1,126 @@
+//! What services share at runtime, and the shape every service hands to the binary.
+
+use std::sync::Arc;
+
+use axum::{
+    extract::{Request, State},
+    middleware::Next,
+    response::{IntoResponse, Response},
+    Router,
+};
+use futures::future::BoxFuture;
+use serde::{de::DeserializeOwned, Serialize};
+use tokio_util::sync::CancellationToken;
+use utoipa_axum::router::OpenApiRouter;
+use yujie_blob::Blob;
+use yujie_db::Db;
+use yujie_kv::SharedKv;
+
+use crate::{
+    auth::{bearer_token, TokenKeys},
+    error::{ApiError, ErrorCode},
+    Clock, Config, Metrics, Secret,
+};
+
+/// The infrastructure handed to every service: built once at startup from config.
+#[derive(Clone)]
+pub struct Platform {
+    pub config: Arc<Config>,
+    pub db: Db,
+    pub kv: SharedKv,
+    pub blob: Blob,
+    pub clock: Clock,
+    pub metrics: Arc<Metrics>,
+    pub tokens: TokenKeys,
+    /// How clients reach the public listener, e.g. `https://yujie.example`.
+    pub public_base_url: String,
+    /// How other services reach this process's staff listener.
+    pub staff_base_url: String,
+    pub http_client: reqwest::Client,
+    /// Cancelled when the process shuts down; workers stop on it.
+    pub shutdown: CancellationToken,
+}
+
+/// A background task of a service, run until shutdown.
+pub type Worker = BoxFuture<'static, anyhow::Result<()>>;
+
+/// What a service contributes to the process.
+pub struct ServiceRoutes {
+    pub name: &'static str,
+    /// Public API, mounted under `/api/v1` and documented in the OpenAPI document.
+    pub public: OpenApiRouter,
+    /// Service-to-service API, on the staff listener only, under `/internal/<name>`,
+    /// behind the internal token.
+    pub internal: Router,
+    /// Staff console API, on the staff listener only, under `/staff/<name>`.
+    pub staff: Router,
+    pub workers: Vec<Worker>,
+}
+
+impl ServiceRoutes {
+    pub fn empty(name: &'static str) -> Self {
+        Self { name, public: OpenApiRouter::new(), internal: Router::new(), staff: Router::new(), workers: Vec::new() }
+    }
+}
+
+/// Guards internal routes: the caller must present the internal token.
+pub async fn require_internal_token(State(token): State<Secret>, request: Request, next: Next) -> Response {
+    let presented = bearer_token(request.headers()).unwrap_or_default();
+    if !constant_time_eq(presented.as_bytes(), token.expose().as_bytes()) {
+        return ApiError::new(ErrorCode::Unauthenticated).with_detail("internal token required").into_response();
+    }
+    next.run(request).await
+}
+
+pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// Calls another service's internal API over HTTP (split deployments).
+#[derive(Clone)]
+pub struct InternalClient {
+    base_url: String,
+    token: Secret,
+    http: reqwest::Client,
+}
+
+impl InternalClient {
+    /// `base_url` is the other process's staff listener; `service` its name.
+    pub fn new(platform: &Platform, base_url: &str, service: &str) -> Self {
+        Self {
+            base_url: format!("{}/internal/{service}", base_url.trim_end_matches('/')),
+            token: platform.config.internal.token.clone(),
+            http: platform.http_client.clone(),
+        }
+    }
+
+    /// GET a JSON resource; `None` on 404.
+    pub async fn get<T: DeserializeOwned>(&self, path: &str) -> anyhow::Result<Option<T>> {
+        let response =
+            self.http.get(format!("{}{path}", self.base_url)).bearer_auth(self.token.expose()).send().await?;
+        if response.status() == reqwest::StatusCode::NOT_FOUND {
+            return Ok(None);
+        }
+        Ok(Some(response.error_for_status()?.json().await?))
+    }
+
+    /// Sends a JSON body and reads a JSON answer; `None` on 404.
+    pub async fn send<B: Serialize, T: DeserializeOwned>(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: &B,
+    ) -> anyhow::Result<Option<T>> {
+        let response = self
+            .http
+            .request(method, format!("{}{path}", self.base_url))
+            .bearer_auth(self.token.expose())
+            .json(body)
+            .send()
+            .await?;
+        if response.status() == reqwest::StatusCode::NOT_FOUND {
+            return Ok(None);
+        }
+        Ok(Some(response.error_for_status()?.json().await?))
+    }
+}

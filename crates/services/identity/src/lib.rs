@@ -1,0 +1,124 @@
+//! Identity: WeChat QR sign-in, users, sessions and bans (F0).
+//!
+//! A sign-in is a login attempt with its own WeChat scene. The browser waits on the
+//! attempt (long-poll or SSE) while WeChat pushes the scan to our callback, which may
+//! land on any instance; the key-value store's notifications wake the waiter wherever it
+//! is. The waiter's instance then claims the scanned attempt once and issues the tokens.
+
+mod auth_state;
+mod client;
+pub mod domain;
+mod login;
+mod metrics;
+mod profile;
+mod routes;
+mod sessions;
+mod store;
+pub mod wechat;
+
+use std::sync::Arc;
+
+use axum::extract::FromRef;
+pub use client::{BanRequest, Done, HttpIdentityClient, IdentityClient, MembershipRequest};
+use yujie_db::Migrations;
+use yujie_kernel::{auth::Authenticator, config::STANDIN_PATH, Platform, ServiceRoutes};
+
+use crate::{
+    auth_state::SharedAuthState,
+    metrics::IdentityMetrics,
+    store::IdentityStore,
+    wechat::{api::WechatApi, crypto::MessageCipher},
+};
+
+pub fn migrations() -> Migrations {
+    Migrations {
+        service: "identity",
+        sqlite: sqlx::migrate!("migrations/sqlite"),
+        mysql: sqlx::migrate!("migrations/mysql"),
+    }
+}
+
+/// The identity service. Cheap to clone; it is the state of its routes.
+#[derive(Clone)]
+pub struct Identity {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    platform: Platform,
+    store: IdentityStore,
+    wechat: WechatApi,
+    cipher: Option<MessageCipher>,
+    auth_state: SharedAuthState,
+    authenticator: Authenticator,
+    metrics: IdentityMetrics,
+}
+
+impl FromRef<Identity> for Authenticator {
+    fn from_ref(identity: &Identity) -> Self {
+        identity.inner.authenticator.clone()
+    }
+}
+
+impl Identity {
+    pub fn build(platform: &Platform) -> anyhow::Result<Self> {
+        let config = &platform.config;
+        let store = IdentityStore::new(platform.db.clone());
+        let api_base = match (config.wechat.api_base.as_str(), config.standins.enabled) {
+            ("", true) => format!("{}{STANDIN_PATH}/wechat", platform.public_base_url),
+            ("", false) => "https://api.weixin.qq.com".to_owned(),
+            (configured, _) => configured.to_owned(),
+        };
+        let wechat = WechatApi::new(
+            &api_base,
+            &config.wechat.appid,
+            config.wechat.app_secret.clone(),
+            platform.http_client.clone(),
+            platform.kv.clone(),
+        );
+        let cipher = match config.wechat.message_mode {
+            yujie_kernel::config::WechatMessageMode::Plain => None,
+            _ => Some(MessageCipher::new(config.wechat.encoding_aes_key.expose(), &config.wechat.appid)?),
+        };
+        let auth_state =
+            SharedAuthState { store: store.clone(), kv: platform.kv.clone(), clock: platform.clock.clone() };
+        let authenticator =
+            Authenticator::new(platform.tokens.clone(), Arc::new(auth_state.clone()), platform.clock.clone());
+        let metrics = IdentityMetrics::register(&platform.metrics);
+        Ok(Self {
+            inner: Arc::new(Inner {
+                platform: platform.clone(),
+                store,
+                wechat,
+                cipher,
+                auth_state,
+                authenticator,
+                metrics,
+            }),
+        })
+    }
+
+    /// Checks access tokens for every service of this process.
+    pub fn authenticator(&self) -> Authenticator {
+        self.inner.authenticator.clone()
+    }
+
+    /// The in-process client other services of this process use.
+    pub fn client(&self) -> Arc<dyn IdentityClient> {
+        Arc::new(self.clone())
+    }
+
+    pub fn routes(&self) -> ServiceRoutes {
+        ServiceRoutes {
+            name: "identity",
+            public: routes::public(self),
+            internal: routes::internal(self),
+            staff: axum::Router::new(),
+            workers: vec![Box::pin(sessions::purge_worker(self.clone()))],
+        }
+    }
+
+    fn now_ms(&self) -> i64 {
+        self.inner.platform.clock.now_ms()
+    }
+}

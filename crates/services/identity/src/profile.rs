@@ -1,0 +1,95 @@
+//! The user's own profile: WeChat no longer shares nicknames or avatars, so users pick
+//! their own. Avatars go through the image checks before they are stored.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use yujie_kernel::{clock::millis_to_datetime, ids::new_id, ApiError, ApiResult, ErrorCode};
+use yujie_media::{check_and_render, ImageLimits, MediaError};
+
+use crate::{domain::Nickname, store::UserRow, Identity};
+
+/// The signed-in user's own view of their account.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct Me {
+    pub id: String,
+    pub nickname: String,
+    pub avatar_url: Option<String>,
+    pub is_member: bool,
+    pub member_until: Option<chrono::DateTime<chrono::Utc>>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// The longest side of a stored avatar, in pixels.
+const AVATAR_SIZE: u32 = 512;
+
+impl Identity {
+    pub(crate) async fn me(&self, user: &UserRow) -> ApiResult<Me> {
+        let avatar_url = match &user.avatar_key {
+            Some(key) => Some(self.inner.platform.blob.url(&self.inner.platform.public_base_url, key).await?),
+            None => None,
+        };
+        Ok(Me {
+            id: user.id.clone(),
+            nickname: user.nickname.clone(),
+            avatar_url,
+            is_member: user.member_until.is_some_and(|until| until > self.now_ms()),
+            member_until: user.member_until.map(millis_to_datetime),
+            created_at: millis_to_datetime(user.created_at),
+        })
+    }
+
+    pub async fn me_by_id(&self, user_id: &str) -> ApiResult<Me> {
+        let user = self.inner.store.user(user_id).await?.ok_or_else(|| ApiError::not_found("user"))?;
+        self.me(&user).await
+    }
+
+    pub async fn set_nickname(&self, user_id: &str, nickname: &Nickname) -> ApiResult<Me> {
+        self.inner.store.set_nickname(user_id, nickname.as_str(), self.now_ms()).await?;
+        self.me_by_id(user_id).await
+    }
+
+    /// Checks, re-encodes (dropping EXIF) and stores a new avatar, then deletes the old.
+    pub async fn set_avatar(&self, user_id: &str, upload: Vec<u8>) -> ApiResult<Me> {
+        let media = &self.inner.platform.config.media;
+        let limits = ImageLimits { max_bytes: media.max_bytes, max_pixels: media.max_pixels };
+        let checked =
+            tokio::task::spawn_blocking(move || check_and_render(&upload, limits, &[("avatar", AVATAR_SIZE)]))
+                .await
+                .map_err(ApiError::internal)?
+                .map_err(media_error)?;
+        let rendition =
+            checked.renditions.into_iter().next().ok_or_else(|| ApiError::internal(anyhow::anyhow!("no rendition")))?;
+        let key = format!("avatars/{}.{}", new_id().replace('-', ""), rendition.extension);
+        let blob = &self.inner.platform.blob;
+        blob.put(&key, rendition.bytes.into()).await?;
+        let previous = match self.inner.store.set_avatar(user_id, &key, self.now_ms()).await {
+            Ok(previous) => previous,
+            Err(error) => {
+                let _ = blob.delete(&key).await;
+                return Err(error.into());
+            }
+        };
+        if let Some(previous) = previous {
+            if let Err(error) = blob.delete(&previous).await {
+                tracing::warn!(error = format!("{error:#}"), key = previous, "cannot delete the old avatar");
+            }
+        }
+        self.me_by_id(user_id).await
+    }
+}
+
+/// Image problems name the `file` field.
+pub fn media_error(error: MediaError) -> ApiError {
+    let code = match error {
+        MediaError::TooLarge { .. } => ErrorCode::PayloadTooLarge,
+        MediaError::UnsupportedType => ErrorCode::UnsupportedMediaType,
+        MediaError::TooManyPixels { .. } | MediaError::Corrupt => ErrorCode::InvalidField,
+    };
+    ApiError::new(code).with_detail(format!("file: {error}")).with_field("file", error.to_string())
+}
+
+/// A nickname change.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct UpdateMe {
+    pub nickname: String,
+}

@@ -1,0 +1,88 @@
+//! The internal API other services (and staff tools) call; never on the public listener.
+
+use axum::{
+    extract::{Path, State},
+    middleware::from_fn_with_state,
+    routing::{get, put},
+    Router,
+};
+use serde::Serialize;
+use yujie_kernel::{
+    auth::{AuthStateSource as _, UserAuthState},
+    http::ApiJson,
+    service::require_internal_token,
+    ApiError, ApiResult,
+};
+
+use crate::{
+    client::{BanRequest, Done, IdentityClient as _, MembershipRequest},
+    domain::BanReason,
+    profile::Me,
+    Identity,
+};
+
+pub fn internal(identity: &Identity) -> Router {
+    let token = identity.inner.platform.config.internal.token.clone();
+    Router::new()
+        .route("/users/{user_id}", get(user))
+        .route("/users/{user_id}/auth-state", get(auth_state))
+        .route("/users/{user_id}/ban", put(ban).delete(unban))
+        .route("/users/{user_id}/membership", put(membership))
+        .route("/sessions/{session_id}", get(session))
+        .with_state(identity.clone())
+        .route_layer(from_fn_with_state(token, require_internal_token))
+}
+
+async fn user(State(identity): State<Identity>, Path(user_id): Path<String>) -> ApiResult<ApiJson<Me>> {
+    Ok(ApiJson(identity.me_by_id(&user_id).await?))
+}
+
+async fn auth_state(
+    State(identity): State<Identity>,
+    Path(user_id): Path<String>,
+) -> ApiResult<ApiJson<UserAuthState>> {
+    let state = identity.inner.auth_state.user_state(&user_id).await?;
+    state.map(ApiJson).ok_or_else(|| ApiError::not_found("user"))
+}
+
+#[derive(Serialize)]
+struct SessionState {
+    active: bool,
+}
+
+async fn session(State(identity): State<Identity>, Path(session_id): Path<String>) -> ApiResult<ApiJson<SessionState>> {
+    let active = identity.inner.auth_state.session_active(&session_id).await?;
+    Ok(ApiJson(SessionState { active }))
+}
+
+fn found(done: bool) -> ApiResult<ApiJson<Done>> {
+    if done {
+        Ok(ApiJson(Done { done }))
+    } else {
+        Err(ApiError::not_found("user"))
+    }
+}
+
+async fn ban(
+    State(identity): State<Identity>,
+    Path(user_id): Path<String>,
+    ApiJson(request): ApiJson<BanRequest>,
+) -> ApiResult<ApiJson<Done>> {
+    BanReason::parse(&request.reason)?;
+    if request.until.is_some_and(|until| until.timestamp_millis() <= identity.now_ms()) {
+        return Err(ApiError::invalid_field("until", "must be in the future"));
+    }
+    found(identity.ban(&user_id, &request).await?)
+}
+
+async fn unban(State(identity): State<Identity>, Path(user_id): Path<String>) -> ApiResult<ApiJson<Done>> {
+    found(identity.unban(&user_id).await?)
+}
+
+async fn membership(
+    State(identity): State<Identity>,
+    Path(user_id): Path<String>,
+    ApiJson(request): ApiJson<MembershipRequest>,
+) -> ApiResult<ApiJson<Done>> {
+    found(identity.set_membership(&user_id, &request).await?)
+}

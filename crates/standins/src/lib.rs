@@ -1,0 +1,14 @@
+//! Local-mode stand-ins for third parties. Each speaks its party's real wire protocol,
+//! so the production client and verification code run unchanged against it. They are
+//! mounted under `/_standin/` only when `standins.enabled` is set, which production
+//! mode refuses, and production images are built without this crate.
+
+pub mod wechat;
+
+use axum::Router;
+use yujie_kernel::Platform;
+
+/// Every stand-in's routes, to nest under `/_standin`.
+pub fn router(platform: &Platform) -> Router {
+    Router::new().nest("/wechat", wechat::router(platform))
+}
