@@ -7,8 +7,9 @@ use tokio_util::sync::CancellationToken;
 use utoipa::OpenApi as _;
 use utoipa_axum::router::OpenApiRouter;
 use yujie_blob::Blob;
+use yujie_content::Content;
 use yujie_db::Db;
-use yujie_identity::{HttpIdentityClient, Identity};
+use yujie_identity::{HttpIdentityClient, Identity, IdentityClient};
 use yujie_kernel::{
     auth::{Authenticator, TokenKeys},
     http::{finish, HttpMetrics, Listener},
@@ -71,19 +72,21 @@ impl Application {
         };
 
         let mut parts: Vec<ServiceRoutes> = Vec::new();
-        let _authenticator = if services.runs("identity") {
+        let (authenticator, identity): (Authenticator, Arc<dyn IdentityClient>) = if services.runs("identity") {
             let identity = Identity::build(&platform)?;
             parts.push(identity.routes());
-            identity.authenticator()
+            (identity.authenticator(), identity.client())
         } else {
             let url = &platform.config.internal.identity_url;
             anyhow::ensure!(!url.is_empty(), "internal.identity_url is required when identity runs in another process");
             let client = HttpIdentityClient::new(InternalClient::new(&platform, url, "identity"));
-            Authenticator::new(tokens, client, clock)
+            (Authenticator::new(tokens, client.clone(), clock), client)
         };
-        let others: [(&str, BuildRoutes); 4] = [
+        if services.runs("content") {
+            parts.push(Content::build(&platform, authenticator.clone(), identity.clone()).routes());
+        }
+        let others: [(&str, BuildRoutes); 3] = [
             ("billing", yujie_billing::routes),
-            ("content", yujie_content::routes),
             ("companion", yujie_companion::routes),
             ("admin", yujie_admin::routes),
         ];

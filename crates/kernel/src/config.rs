@@ -262,6 +262,8 @@ impl Default for HttpConfig {
                 ("login_wait".into(), rule(120, 60)),
                 ("token_refresh".into(), rule(60, 60)),
                 ("profile_write".into(), rule(30, 3600)),
+                ("content_write".into(), rule(300, 3600)),
+                ("photo_upload".into(), rule(60, 3600)),
             ]),
         }
     }

@@ -12,6 +12,8 @@ pub struct TestBackend {
     pub database_url: String,
     pub redis_url: Option<String>,
     pub redis_prefix: String,
+    /// The S3-compatible endpoint and bucket of the MariaDB + Redis pass.
+    pub s3: Option<(String, String)>,
     pub dir: tempfile::TempDir,
 }
 
@@ -29,10 +31,11 @@ impl TestBackend {
                 .await
                 .expect("the MariaDB + Redis pass needs MariaDB at YUJIE_TEST_MYSQL_URL");
             let redis_url = std::env::var("YUJIE_TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into());
-            Self { database_url, redis_url: Some(redis_url), redis_prefix: name, dir }
+            let s3 = Some(create_bucket(&name.replace('_', "-")).await);
+            Self { database_url, redis_url: Some(redis_url), redis_prefix: name, s3, dir }
         } else {
             let database_url = format!("sqlite://{}?mode=rwc", dir.path().join("yujie.db").display());
-            Self { database_url, redis_url: None, redis_prefix: name, dir }
+            Self { database_url, redis_url: None, redis_prefix: name, s3: None, dir }
         }
     }
 
@@ -48,9 +51,29 @@ impl TestBackend {
         }
         config.redis.prefix = self.redis_prefix.clone();
         config.storage.local_dir = self.dir.path().join("objects").display().to_string();
+        if let Some((endpoint, bucket)) = &self.s3 {
+            config.storage.backend = "s3".into();
+            config.storage.s3_endpoint = endpoint.clone();
+            config.storage.s3_bucket = bucket.clone();
+            config.storage.s3_access_key_id = "test".into();
+            config.storage.s3_secret_access_key = yujie_kernel::Secret::new("test");
+            config.storage.s3_url_mode = "presigned".into();
+        }
         config.log.filter = "warn".into();
         config
     }
+}
+
+/// A fresh bucket on the S3-compatible test server (`YUJIE_TEST_S3_ENDPOINT`).
+async fn create_bucket(bucket: &str) -> (String, String) {
+    let endpoint = std::env::var("YUJIE_TEST_S3_ENDPOINT").unwrap_or_else(|_| "http://127.0.0.1:5055".into());
+    let response = reqwest::Client::new()
+        .put(format!("{endpoint}/{bucket}"))
+        .send()
+        .await
+        .expect("the MariaDB + Redis pass needs an S3-compatible server at YUJIE_TEST_S3_ENDPOINT");
+    assert!(response.status().is_success(), "cannot create bucket {bucket}: {}", response.status());
+    (endpoint, bucket.to_owned())
 }
 
 pub struct TestApp {

@@ -2,10 +2,15 @@
 //! by default, and on MariaDB + Redis with `YUJIE_TEST_BACKEND=mysql`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod content_helpers;
 mod helpers;
 
 mod authorization;
 mod callback;
+mod content_authorization;
+mod content_feed;
+mod content_personas;
+mod content_photos;
 mod login;
 mod multi_instance;
 mod platform;

@@ -108,3 +108,23 @@ async fn a_process_without_identity_reaches_it_over_http() {
     assert!(!client.ban("nobody", &ban).await.unwrap());
     assert_eq!(identity.get("/api/v1/me", Some(&session.access_token)).await.status(), StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn rate_limits_hold_across_instances() {
+    if !shared_backend_available() {
+        return;
+    }
+    let backend = Arc::new(TestBackend::new().await);
+    let clock = Clock::system();
+    let limit = |config: &mut yujie_kernel::Config| {
+        config.http.rate_limits.insert("login_qr".into(), yujie_kernel::config::RateRule { limit: 2, window_secs: 60 });
+    };
+    let a = spawn_on(backend.clone(), clock.clone(), ServiceSet::all(), limit).await;
+    let b = spawn_on(backend, clock, ServiceSet::all(), limit).await;
+    a.create_login().await;
+    b.create_login().await;
+    for instance in [&a, &b] {
+        let response = instance.http.post(instance.url("/api/v1/auth/wechat/logins")).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+    }
+}

@@ -6,7 +6,10 @@ use std::{sync::Arc, time::Duration};
 
 use anyhow::Context as _;
 use bytes::Bytes;
-use object_store::{aws::AmazonS3Builder, local::LocalFileSystem, path::Path, signer::Signer, ObjectStore, PutPayload};
+use object_store::{
+    aws::AmazonS3Builder, local::LocalFileSystem, path::Path, signer::Signer, Attribute, AttributeValue, Attributes,
+    ObjectStore, PutOptions, PutPayload,
+};
 /// Where objects live. The kernel's config builds this from its typed, redacting form.
 pub enum BlobConfig {
     Local {
@@ -98,8 +101,17 @@ impl Blob {
         self.backend
     }
 
-    pub async fn put(&self, key: &str, bytes: Bytes) -> anyhow::Result<()> {
-        self.store.put(&Path::from(key), PutPayload::from(bytes)).await?;
+    /// Stores an object. On S3 it carries its Content-Type and a long cache lifetime
+    /// (keys are never reused); in local mode the app sets both when serving.
+    pub async fn put(&self, key: &str, bytes: Bytes, content_type: &str) -> anyhow::Result<()> {
+        let mut options = PutOptions::default();
+        if !self.served_by_app() {
+            options.attributes = Attributes::from_iter([
+                (Attribute::ContentType, AttributeValue::from(content_type.to_owned())),
+                (Attribute::CacheControl, AttributeValue::from("public, max-age=31536000, immutable")),
+            ]);
+        }
+        self.store.put_opts(&Path::from(key), PutPayload::from(bytes), options).await?;
         Ok(())
     }
 

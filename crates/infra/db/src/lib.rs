@@ -5,6 +5,11 @@
 //! the application (timestamps are UTC milliseconds in BIGINT columns), JSON is text,
 //! no `RETURNING`, no database clock, and upserts are insert-then-catch-unique. Only the
 //! DDL differs, so each service keeps one migration folder per backend.
+//!
+//! MySQL tables use `utf8mb4_bin` (exact comparison of ids, openids and tokens). Text
+//! columns are `VARCHAR(n)`, never `TEXT`: sqlx's `Any` driver reports every MySQL
+//! `TEXT`/`BLOB` column as a blob, which does not decode as a string. `VARCHAR` holds up
+//! to 65,535 bytes per row, enough for every field we keep (bounded by validation).
 
 use std::{str::FromStr, time::Duration};
 

@@ -56,6 +56,14 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     })
 }
 
+/// Converts parsed JSON into `T`, naming the failing field.
+pub fn parse_value<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, ApiError> {
+    serde_path_to_error::deserialize(value).map_err(|error| {
+        let path = error.path().to_string();
+        ApiError::invalid_field(if path == "." { "body".to_owned() } else { path }, error.into_inner().to_string())
+    })
+}
+
 /// Maps the body-reading failure: too large, or unreadable.
 pub fn body_rejection(rejection: axum::extract::rejection::BytesRejection) -> ApiError {
     if rejection.status() == http::StatusCode::PAYLOAD_TOO_LARGE {

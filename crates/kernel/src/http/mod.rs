@@ -4,6 +4,7 @@ mod client_ip;
 mod extract;
 mod observe;
 pub mod rate_limit;
+mod upload;
 
 use std::time::Duration;
 
@@ -15,13 +16,14 @@ use axum::{
     Json, Router,
 };
 pub use client_ip::client_ip;
-pub use extract::{body_rejection, parse_json, ApiJson, ApiQuery};
+pub use extract::{body_rejection, parse_json, parse_value, ApiJson, ApiQuery};
 pub use observe::{HttpMetrics, ObserveState};
 use tower_http::{
     cors::{AllowOrigin, CorsLayer},
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
     trace::TraceLayer,
 };
+pub use upload::{media_problem, read_file_part, upload_body_limit};
 
 use crate::{
     error::{ApiError, ErrorCode},

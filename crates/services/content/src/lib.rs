@@ -1,15 +1,91 @@
-//! Content: personas, media, posts, comments, reactions, reports and the change feed (F1, F2).
+//! Content: personas and their photos, experiences, achievements and works (F1); posts,
+//! comments, reactions and reports come with part 2.
 //!
-//! Its place in the process is ready: the binary mounts its router (public routes under
-//! `/api/v1`, internal ones under `/internal/content` on the staff listener) and runs its
-//! workers. Its routes, tables and workers arrive with its issue.
+//! The community fills a persona in together: anyone signed in contributes, each
+//! contribution remembers its author, and only the author edits or deletes it. Staff
+//! removal hides an item from every public read and can be undone. Every change lands
+//! in an ordered change feed in the same transaction, which the companion service reads
+//! by cursor to keep the AI's knowledge in sync.
 
-use yujie_kernel::{Platform, ServiceRoutes};
+pub mod domain;
+mod entries;
+mod moderation;
+mod personas;
+mod photos;
+mod routes;
+mod store;
+mod views;
 
-/// What other services ask of content, in process or over its internal API. It gains its
-/// methods with the content issue (the persona change feed, moderation hooks and the report queue).
-pub trait ContentClient: Send + Sync {}
+use std::sync::Arc;
 
-pub fn routes(_platform: &Platform) -> ServiceRoutes {
-    ServiceRoutes::empty("content")
+use axum::extract::FromRef;
+use yujie_db::Migrations;
+use yujie_identity::IdentityClient;
+use yujie_kernel::{auth::Authenticator, Platform, ServiceRoutes};
+
+pub use moderation::{ChangePage, FeedEntry, ItemKind};
+
+use crate::store::ContentStore;
+
+pub fn migrations() -> Migrations {
+    Migrations {
+        service: "content",
+        sqlite: sqlx::migrate!("migrations/sqlite"),
+        mysql: sqlx::migrate!("migrations/mysql"),
+    }
+}
+
+/// What other services ask of content, in process or over its internal API: the
+/// companion reads the change feed; the staff console (later) moderates.
+#[async_trait::async_trait]
+pub trait ContentClient: Send + Sync {
+    /// Feed entries after sequence number `after`, oldest first.
+    async fn changes_after(&self, after: i64, limit: i64) -> anyhow::Result<ChangePage>;
+}
+
+/// The content service; the state of its routes.
+#[derive(Clone)]
+pub struct Content {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    platform: Platform,
+    store: ContentStore,
+    identity: Arc<dyn IdentityClient>,
+    authenticator: Authenticator,
+}
+
+impl FromRef<Content> for Authenticator {
+    fn from_ref(content: &Content) -> Self {
+        content.inner.authenticator.clone()
+    }
+}
+
+impl Content {
+    pub fn build(platform: &Platform, authenticator: Authenticator, identity: Arc<dyn IdentityClient>) -> Self {
+        let store = ContentStore::new(platform.db.clone());
+        Self { inner: Arc::new(Inner { platform: platform.clone(), store, identity, authenticator }) }
+    }
+
+    pub fn routes(&self) -> ServiceRoutes {
+        ServiceRoutes {
+            name: "content",
+            public: routes::public(self),
+            internal: routes::internal(self),
+            staff: axum::Router::new(),
+            workers: Vec::new(),
+        }
+    }
+
+    fn now_ms(&self) -> i64 {
+        self.inner.platform.clock.now_ms()
+    }
+}
+
+#[async_trait::async_trait]
+impl ContentClient for Content {
+    async fn changes_after(&self, after: i64, limit: i64) -> anyhow::Result<ChangePage> {
+        self.change_page(after, limit).await.map_err(|error| anyhow::anyhow!("{error}"))
+    }
 }

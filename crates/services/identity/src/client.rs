@@ -22,6 +22,19 @@ pub struct MembershipRequest {
     pub member_until: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+/// How other users appear next to their contributions.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
+pub struct UserBrief {
+    pub id: String,
+    pub nickname: String,
+    pub avatar_url: Option<String>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct BriefsRequest {
+    pub ids: Vec<String>,
+}
+
 /// The identity operations other services use. Ban and session state come through
 /// [`AuthStateSource`], which every authenticated route consults.
 #[async_trait::async_trait]
@@ -30,6 +43,8 @@ pub trait IdentityClient: AuthStateSource {
     async fn ban(&self, user_id: &str, ban: &BanRequest) -> anyhow::Result<bool>;
     async fn unban(&self, user_id: &str) -> anyhow::Result<bool>;
     async fn set_membership(&self, user_id: &str, request: &MembershipRequest) -> anyhow::Result<bool>;
+    /// Nicknames and avatars of these users; unknown ids are left out.
+    async fn user_briefs(&self, ids: &[String]) -> anyhow::Result<Vec<UserBrief>>;
 }
 
 /// The identity client of a process that does not run identity.
@@ -85,6 +100,11 @@ impl IdentityClient for HttpIdentityClient {
             self.internal.send(reqwest::Method::PUT, &format!("/users/{user_id}/membership"), request).await?;
         Ok(done.is_some_and(|done| done.done))
     }
+
+    async fn user_briefs(&self, ids: &[String]) -> anyhow::Result<Vec<UserBrief>> {
+        let request = BriefsRequest { ids: ids.to_vec() };
+        Ok(self.internal.send(reqwest::Method::POST, "/users/briefs", &request).await?.unwrap_or_default())
+    }
 }
 
 #[async_trait::async_trait]
@@ -116,5 +136,9 @@ impl IdentityClient for crate::Identity {
     async fn set_membership(&self, user_id: &str, request: &MembershipRequest) -> anyhow::Result<bool> {
         let until = request.member_until.map(|until| until.timestamp_millis());
         Ok(self.set_member_until(user_id, until).await.map_err(|error| anyhow::anyhow!("{error}"))?)
+    }
+
+    async fn user_briefs(&self, ids: &[String]) -> anyhow::Result<Vec<UserBrief>> {
+        self.briefs(ids).await.map_err(|error| anyhow::anyhow!("{error}"))
     }
 }

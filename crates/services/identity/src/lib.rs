@@ -19,7 +19,7 @@ pub mod wechat;
 use std::sync::Arc;
 
 use axum::extract::FromRef;
-pub use client::{BanRequest, Done, HttpIdentityClient, IdentityClient, MembershipRequest};
+pub use client::{BanRequest, Done, HttpIdentityClient, IdentityClient, MembershipRequest, UserBrief};
 use yujie_db::Migrations;
 use yujie_kernel::{auth::Authenticator, config::STANDIN_PATH, Platform, ServiceRoutes};
 

@@ -3,8 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-use yujie_kernel::{clock::millis_to_datetime, ids::new_id, ApiError, ApiResult, ErrorCode};
-use yujie_media::{check_and_render, ImageLimits, MediaError};
+use yujie_kernel::{clock::millis_to_datetime, http::media_problem, ids::new_id, ApiError, ApiResult};
+use yujie_media::{check_and_render, ImageLimits};
 
 use crate::{domain::Nickname, store::UserRow, Identity};
 
@@ -23,11 +23,16 @@ pub struct Me {
 const AVATAR_SIZE: u32 = 512;
 
 impl Identity {
-    pub(crate) async fn me(&self, user: &UserRow) -> ApiResult<Me> {
-        let avatar_url = match &user.avatar_key {
-            Some(key) => Some(self.inner.platform.blob.url(&self.inner.platform.public_base_url, key).await?),
+    async fn avatar_url(&self, key: Option<&str>) -> ApiResult<Option<String>> {
+        let platform = &self.inner.platform;
+        Ok(match key {
+            Some(key) => Some(platform.blob.url(&platform.public_base_url, key).await?),
             None => None,
-        };
+        })
+    }
+
+    pub(crate) async fn me(&self, user: &UserRow) -> ApiResult<Me> {
+        let avatar_url = self.avatar_url(user.avatar_key.as_deref()).await?;
         Ok(Me {
             id: user.id.clone(),
             nickname: user.nickname.clone(),
@@ -36,6 +41,15 @@ impl Identity {
             member_until: user.member_until.map(millis_to_datetime),
             created_at: millis_to_datetime(user.created_at),
         })
+    }
+
+    pub async fn briefs(&self, ids: &[String]) -> ApiResult<Vec<crate::UserBrief>> {
+        let mut briefs = Vec::new();
+        for user in self.inner.store.users(ids).await? {
+            let avatar_url = self.avatar_url(user.avatar_key.as_deref()).await?;
+            briefs.push(crate::UserBrief { id: user.id, nickname: user.nickname, avatar_url });
+        }
+        Ok(briefs)
     }
 
     pub async fn me_by_id(&self, user_id: &str) -> ApiResult<Me> {
@@ -56,12 +70,12 @@ impl Identity {
             tokio::task::spawn_blocking(move || check_and_render(&upload, limits, &[("avatar", AVATAR_SIZE)]))
                 .await
                 .map_err(ApiError::internal)?
-                .map_err(media_error)?;
+                .map_err(media_problem)?;
         let rendition =
             checked.renditions.into_iter().next().ok_or_else(|| ApiError::internal(anyhow::anyhow!("no rendition")))?;
         let key = format!("avatars/{}.{}", new_id().replace('-', ""), rendition.extension);
         let blob = &self.inner.platform.blob;
-        blob.put(&key, rendition.bytes.into()).await?;
+        blob.put(&key, rendition.bytes.into(), rendition.content_type).await?;
         let previous = match self.inner.store.set_avatar(user_id, &key, self.now_ms()).await {
             Ok(previous) => previous,
             Err(error) => {
@@ -76,16 +90,6 @@ impl Identity {
         }
         self.me_by_id(user_id).await
     }
-}
-
-/// Image problems name the `file` field.
-pub fn media_error(error: MediaError) -> ApiError {
-    let code = match error {
-        MediaError::TooLarge { .. } => ErrorCode::PayloadTooLarge,
-        MediaError::UnsupportedType => ErrorCode::UnsupportedMediaType,
-        MediaError::TooManyPixels { .. } | MediaError::Corrupt => ErrorCode::InvalidField,
-    };
-    ApiError::new(code).with_detail(format!("file: {error}")).with_field("file", error.to_string())
 }
 
 /// A nickname change.

@@ -81,6 +81,20 @@ impl IdentityStore {
             .await
     }
 
+    /// The users with these ids; unknown ids are left out.
+    pub async fn users(&self, ids: &[String]) -> sqlx::Result<Vec<UserRow>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let placeholders = vec!["?"; ids.len()].join(", ");
+        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id IN ({placeholders})");
+        let mut query = sqlx::query_as(&sql);
+        for id in ids {
+            query = query.bind(id);
+        }
+        query.fetch_all(self.pool()).await
+    }
+
     pub async fn insert_attempt(
         &self,
         id: &str,

@@ -3,7 +3,7 @@
 use axum::{
     extract::{Path, State},
     middleware::from_fn_with_state,
-    routing::{get, put},
+    routing::{get, post, put},
     Router,
 };
 use serde::Serialize;
@@ -15,7 +15,7 @@ use yujie_kernel::{
 };
 
 use crate::{
-    client::{BanRequest, Done, IdentityClient as _, MembershipRequest},
+    client::{BanRequest, BriefsRequest, Done, IdentityClient as _, MembershipRequest, UserBrief},
     domain::BanReason,
     profile::Me,
     Identity,
@@ -24,6 +24,7 @@ use crate::{
 pub fn internal(identity: &Identity) -> Router {
     let token = identity.inner.platform.config.internal.token.clone();
     Router::new()
+        .route("/users/briefs", post(briefs))
         .route("/users/{user_id}", get(user))
         .route("/users/{user_id}/auth-state", get(auth_state))
         .route("/users/{user_id}/ban", put(ban).delete(unban))
@@ -35,6 +36,16 @@ pub fn internal(identity: &Identity) -> Router {
 
 async fn user(State(identity): State<Identity>, Path(user_id): Path<String>) -> ApiResult<ApiJson<Me>> {
     Ok(ApiJson(identity.me_by_id(&user_id).await?))
+}
+
+async fn briefs(
+    State(identity): State<Identity>,
+    ApiJson(request): ApiJson<BriefsRequest>,
+) -> ApiResult<ApiJson<Vec<UserBrief>>> {
+    if request.ids.len() > 500 {
+        return Err(ApiError::invalid_field("ids", "at most 500 ids per request"));
+    }
+    Ok(ApiJson(identity.briefs(&request.ids).await?))
 }
 
 async fn auth_state(

@@ -1,5 +1,10 @@
-use axum::extract::{DefaultBodyLimit, Multipart, State};
-use yujie_kernel::{auth::CurrentUser, error::Problem, http::ApiJson, ApiError, ApiResult, ErrorCode};
+use axum::extract::{Multipart, State};
+use yujie_kernel::{
+    auth::CurrentUser,
+    error::Problem,
+    http::{read_file_part, ApiJson},
+    ApiResult,
+};
 
 use crate::{
     domain::Nickname,
@@ -38,37 +43,4 @@ pub async fn upload_avatar(
     let max_bytes = identity.inner.platform.config.media.max_bytes;
     let upload = read_file_part(multipart, max_bytes).await?;
     Ok(ApiJson(identity.set_avatar(&user.user_id, upload).await?))
-}
-
-/// The body limit of the avatar route: the image limit plus room for multipart framing.
-pub fn avatar_body_limit(max_bytes: usize) -> DefaultBodyLimit {
-    DefaultBodyLimit::max(max_bytes + 64 * 1024)
-}
-
-/// Reads the `file` part, refusing it as soon as it passes `max_bytes`: memory never
-/// holds more than the limit, whatever the upload's size.
-async fn read_file_part(mut multipart: Multipart, max_bytes: usize) -> ApiResult<Vec<u8>> {
-    let multipart_error = |error: axum::extract::multipart::MultipartError| {
-        if error.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-            ApiError::new(ErrorCode::PayloadTooLarge).with_field("file", format!("must be at most {max_bytes} bytes"))
-        } else {
-            ApiError::new(ErrorCode::MalformedBody).with_detail(error.body_text())
-        }
-    };
-    while let Some(mut field) = multipart.next_field().await.map_err(multipart_error)? {
-        if field.name() != Some("file") {
-            continue;
-        }
-        let mut bytes = Vec::new();
-        while let Some(chunk) = field.chunk().await.map_err(multipart_error)? {
-            if bytes.len() + chunk.len() > max_bytes {
-                return Err(ApiError::new(ErrorCode::PayloadTooLarge)
-                    .with_detail(format!("file: must be at most {max_bytes} bytes"))
-                    .with_field("file", format!("must be at most {max_bytes} bytes")));
-            }
-            bytes.extend_from_slice(&chunk);
-        }
-        return Ok(bytes);
-    }
-    Err(ApiError::invalid_field("file", "a multipart part named `file` is required"))
 }

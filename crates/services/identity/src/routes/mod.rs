@@ -8,7 +8,10 @@ mod session;
 
 use axum::middleware::from_fn_with_state;
 use utoipa_axum::{router::OpenApiRouter, routes};
-use yujie_kernel::http::rate_limit::{enforce, RateKey, RouteLimit};
+use yujie_kernel::http::{
+    rate_limit::{enforce, RateKey, RouteLimit},
+    upload_body_limit,
+};
 
 use crate::Identity;
 
@@ -35,7 +38,7 @@ pub fn public(identity: &Identity) -> OpenApiRouter {
         .merge(limited(
             OpenApiRouter::new()
                 .routes(routes!(me::upload_avatar))
-                .route_layer(me::avatar_body_limit(platform.config.media.max_bytes)),
+                .route_layer(upload_body_limit(platform.config.media.max_bytes)),
             "profile_write",
             RateKey::UserOrIp,
         ))

@@ -76,6 +76,7 @@ impl WechatApi {
             .timeout(Duration::from_secs(5))
             .send()
             .await
+            .map_err(reqwest::Error::without_url)
             .context("stable_token request failed")?
             .json()
             .await
@@ -107,9 +108,12 @@ impl WechatApi {
                 .timeout(Duration::from_secs(5))
                 .send()
                 .await
+                // The URL carries the access token: keep it out of errors and logs.
+                .map_err(reqwest::Error::without_url)
                 .context("qrcode/create request failed")?
                 .json()
                 .await
+                .map_err(reqwest::Error::without_url)
                 .context("qrcode/create answer is not JSON")?;
             match response {
                 QrResponse { ticket: Some(ticket), url: Some(url), expire_seconds, .. } => {

@@ -1,0 +1,112 @@
+//! Experiences, achievements and works: added by anyone signed in, changed only by
+//! their author.
+
+use yujie_kernel::{ids::new_id, ApiError, ApiResult, ErrorCode};
+
+use crate::{
+    domain::{EntryFields, EntryInput},
+    store::{EntryRow, FeedChange, ENTRY_WEIGHT},
+    views::{entry_view, EntryView},
+    Content,
+};
+
+fn entry_payload(fields: &EntryFields) -> serde_json::Value {
+    serde_json::to_value(fields).unwrap_or_default()
+}
+
+impl Content {
+    /// A live entry of a live persona, or 404.
+    async fn live_entry(&self, persona_id: &str, entry_id: &str) -> ApiResult<EntryRow> {
+        self.live_persona(persona_id).await?;
+        match self.inner.store.entry(entry_id).await? {
+            Some(entry) if entry.persona_id == persona_id && entry.removed_at.is_none() => Ok(entry),
+            _ => Err(ApiError::not_found("entry")),
+        }
+    }
+
+    async fn entry_answer(&self, entry_id: &str) -> ApiResult<EntryView> {
+        let entry = self.inner.store.entry(entry_id).await?.ok_or_else(|| ApiError::not_found("entry"))?;
+        let authors = self.authors([entry.author_id.clone()]).await?;
+        Ok(entry_view(&entry, &authors))
+    }
+
+    pub async fn add_entry(&self, author_id: &str, persona_id: &str, input: &EntryInput) -> ApiResult<EntryView> {
+        let fields = input.parse()?;
+        self.live_persona(persona_id).await?;
+        let (id, now) = (new_id(), self.now_ms());
+        let store = &self.inner.store;
+        let mut tx = store.begin_change().await?;
+        store.insert_entry(&mut tx, &id, persona_id, author_id, &fields, now).await?;
+        store.bump_popularity(&mut tx, persona_id, ENTRY_WEIGHT).await?;
+        tx.commit(
+            FeedChange {
+                persona_id,
+                item_kind: "entry",
+                item_id: &id,
+                action: "created",
+                payload: entry_payload(&fields),
+            },
+            now,
+        )
+        .await?;
+        self.entry_answer(&id).await
+    }
+
+    pub async fn update_entry(
+        &self,
+        user_id: &str,
+        persona_id: &str,
+        entry_id: &str,
+        input: &EntryInput,
+    ) -> ApiResult<EntryView> {
+        let entry = self.live_entry(persona_id, entry_id).await?;
+        if entry.author_id != user_id {
+            return Err(ApiError::new(ErrorCode::Forbidden).with_detail("only its author edits an entry"));
+        }
+        if input.section().as_str() != entry.section {
+            return Err(ApiError::invalid_field(
+                "section",
+                format!("this entry is a {}; its section cannot change", entry.section),
+            ));
+        }
+        let fields = input.parse()?;
+        let now = self.now_ms();
+        let store = &self.inner.store;
+        let mut tx = store.begin_change().await?;
+        if !store.update_entry(&mut tx, entry_id, user_id, &fields, now).await? {
+            tx.rollback().await?;
+            return Err(ApiError::not_found("entry"));
+        }
+        tx.commit(
+            FeedChange {
+                persona_id,
+                item_kind: "entry",
+                item_id: entry_id,
+                action: "updated",
+                payload: entry_payload(&fields),
+            },
+            now,
+        )
+        .await?;
+        self.entry_answer(entry_id).await
+    }
+
+    pub async fn delete_entry(&self, user_id: &str, persona_id: &str, entry_id: &str) -> ApiResult<()> {
+        let entry = self.live_entry(persona_id, entry_id).await?;
+        if entry.author_id != user_id {
+            return Err(ApiError::new(ErrorCode::Forbidden).with_detail("only its author deletes an entry"));
+        }
+        let now = self.now_ms();
+        let store = &self.inner.store;
+        let mut tx = store.begin_change().await?;
+        if !store.delete_entry(&mut tx, entry_id, user_id).await? {
+            tx.rollback().await?;
+            return Err(ApiError::not_found("entry"));
+        }
+        store.bump_popularity(&mut tx, persona_id, -ENTRY_WEIGHT).await?;
+        let payload = serde_json::json!({ "section": entry.section });
+        tx.commit(FeedChange { persona_id, item_kind: "entry", item_id: entry_id, action: "deleted", payload }, now)
+            .await?;
+        Ok(())
+    }
+}

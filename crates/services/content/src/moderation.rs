@@ -1,0 +1,116 @@
+//! Staff removal and restore of persona items, and the change feed the companion reads.
+//! Reports (part 2) point at the same `(kind, id)` pairs.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use yujie_kernel::{clock::millis_to_datetime, ApiError, ApiResult};
+
+use crate::{
+    store::{FeedChange, ENTRY_WEIGHT, PHOTO_WEIGHT},
+    Content,
+};
+
+/// A moderatable, reportable content item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ItemKind {
+    Persona,
+    Photo,
+    Entry,
+}
+
+impl ItemKind {
+    pub fn parse(raw: &str) -> ApiResult<Self> {
+        match raw {
+            "persona" => Ok(ItemKind::Persona),
+            "photo" => Ok(ItemKind::Photo),
+            "entry" => Ok(ItemKind::Entry),
+            _ => Err(ApiError::invalid_field("kind", "must be persona, photo or entry")),
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ItemKind::Persona => "persona",
+            ItemKind::Photo => "photo",
+            ItemKind::Entry => "entry",
+        }
+    }
+}
+
+/// One change, as the feed serves it.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct FeedEntry {
+    pub seq: i64,
+    pub persona_id: String,
+    pub item_kind: String,
+    pub item_id: String,
+    /// created, updated, deleted, removed or restored.
+    pub action: String,
+    /// The item as it is after the change (its last state for deletions).
+    #[schema(value_type = Object)]
+    pub payload: serde_json::Value,
+    pub occurred_at: chrono::DateTime<chrono::Utc>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ChangePage {
+    pub changes: Vec<FeedEntry>,
+    /// Pass as `after` to continue; equals the request's `after` when nothing is new.
+    pub next_after: i64,
+}
+
+impl Content {
+    /// Removes (`reason` given) or restores an item; `false` if it was already so.
+    pub async fn set_removed(&self, kind: ItemKind, id: &str, reason: Option<&str>) -> ApiResult<bool> {
+        let store = &self.inner.store;
+        let (persona_id, weight) = match kind {
+            ItemKind::Persona => (store.persona(id).await?.ok_or_else(|| ApiError::not_found("persona"))?.id, 0),
+            ItemKind::Photo => {
+                (store.photo(id).await?.ok_or_else(|| ApiError::not_found("photo"))?.persona_id, PHOTO_WEIGHT)
+            }
+            ItemKind::Entry => {
+                (store.entry(id).await?.ok_or_else(|| ApiError::not_found("entry"))?.persona_id, ENTRY_WEIGHT)
+            }
+        };
+        let now = self.now_ms();
+        let removal = reason.map(|reason| (reason, now));
+        let mut tx = store.begin_change().await?;
+        let changed = match kind {
+            ItemKind::Persona => store.set_persona_removed(&mut tx, id, removal).await?,
+            ItemKind::Photo => store.set_photo_removed(&mut tx, id, removal).await?,
+            ItemKind::Entry => store.set_entry_removed(&mut tx, id, removal).await?,
+        };
+        if !changed {
+            tx.rollback().await?;
+            return Ok(false);
+        }
+        if weight != 0 {
+            store.bump_popularity(&mut tx, &persona_id, if reason.is_some() { -weight } else { weight }).await?;
+        }
+        let action = if reason.is_some() { "removed" } else { "restored" };
+        let payload = serde_json::json!({ "reason": reason });
+        tx.commit(FeedChange { persona_id: &persona_id, item_kind: kind.as_str(), item_id: id, action, payload }, now)
+            .await?;
+        tracing::info!(kind = kind.as_str(), id, action, "content moderated");
+        Ok(true)
+    }
+
+    pub async fn change_page(&self, after: i64, limit: i64) -> ApiResult<ChangePage> {
+        let rows = self.inner.store.changes_after(after, limit.clamp(1, 1000)).await?;
+        let next_after = rows.last().map_or(after, |row| row.seq);
+        let changes = rows
+            .into_iter()
+            .map(|row| FeedEntry {
+                seq: row.seq,
+                persona_id: row.persona_id,
+                item_kind: row.item_kind,
+                item_id: row.item_id,
+                action: row.action,
+                payload: serde_json::from_str(&row.payload).unwrap_or_default(),
+                occurred_at: millis_to_datetime(row.occurred_at),
+            })
+            .collect();
+        Ok(ChangePage { changes, next_after })
+    }
+}

@@ -1,0 +1,245 @@
+//! Creating, editing, reading, listing and searching personas.
+
+use std::collections::HashMap;
+
+use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine as _};
+use serde::Deserialize;
+use serde_json::json;
+use utoipa::ToSchema;
+use yujie_kernel::{clock::millis_to_datetime, ids::new_id, ApiError, ApiResult, ErrorCode};
+
+use crate::{
+    domain::{normalize, search_grams, Aliases, PersonaName, Section},
+    store::{FeedChange, PersonaCursor, PersonaRow, PersonaSort},
+    views::{entry_view, PersonaDetail, PersonaPage},
+    Content,
+};
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct NewPersona {
+    pub name: String,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+}
+
+/// The base fields only the creator may change; absent fields stay as they are.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct PersonaUpdate {
+    pub name: Option<String>,
+    pub aliases: Option<Vec<String>>,
+    /// A live photo of this persona; `null` clears the cover.
+    #[serde(default, deserialize_with = "present")]
+    pub cover_photo_id: Option<Option<String>>,
+}
+
+/// Tells an explicit `null` (clear) from an absent field (keep).
+fn present<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<Option<String>>, D::Error> {
+    Option::<String>::deserialize(deserializer).map(Some)
+}
+
+pub fn persona_payload(persona: &PersonaRow) -> serde_json::Value {
+    json!({ "name": persona.name, "aliases": persona.alias_list(), "creator_id": persona.creator_id })
+}
+
+fn encode_cursor(key: i64, id: &str) -> String {
+    URL_SAFE_NO_PAD.encode(format!("{key}:{id}"))
+}
+
+fn decode_cursor(cursor: &str) -> ApiResult<PersonaCursor> {
+    let invalid = || ApiError::invalid_field("cursor", "is not a cursor from a previous page");
+    let text = String::from_utf8(URL_SAFE_NO_PAD.decode(cursor).map_err(|_| invalid())?).map_err(|_| invalid())?;
+    let (key, id) = text.split_once(':').ok_or_else(invalid)?;
+    Ok(PersonaCursor { key: key.parse().map_err(|_| invalid())?, id: id.to_owned() })
+}
+
+impl Content {
+    /// A live persona, or 404.
+    pub(crate) async fn live_persona(&self, id: &str) -> ApiResult<PersonaRow> {
+        match self.inner.store.persona(id).await? {
+            Some(persona) if persona.removed_at.is_none() => Ok(persona),
+            _ => Err(ApiError::not_found("persona")),
+        }
+    }
+
+    pub async fn create_persona(&self, creator_id: &str, new: &NewPersona) -> ApiResult<PersonaDetail> {
+        let name = PersonaName::parse(&new.name)?;
+        let aliases = Aliases::parse(&new.aliases)?;
+        let now = self.now_ms();
+        let row = PersonaRow {
+            id: new_id(),
+            name: name.as_str().to_owned(),
+            aliases: serde_json::to_string(aliases.as_slice()).map_err(ApiError::internal)?,
+            cover_photo_id: None,
+            creator_id: creator_id.to_owned(),
+            popularity: 0,
+            created_at: now,
+            updated_at: now,
+            removed_at: None,
+        };
+        let store = &self.inner.store;
+        let mut tx = store.begin_change().await?;
+        store.insert_persona(&mut tx, &row, &search_grams(name.as_str(), aliases.as_slice())).await?;
+        let change = FeedChange {
+            persona_id: &row.id,
+            item_kind: "persona",
+            item_id: &row.id,
+            action: "created",
+            payload: persona_payload(&row),
+        };
+        tx.commit(change, now).await?;
+        self.persona_detail(&row.id).await
+    }
+
+    pub async fn update_persona(
+        &self,
+        user_id: &str,
+        persona_id: &str,
+        update: &PersonaUpdate,
+    ) -> ApiResult<PersonaDetail> {
+        let mut row = self.live_persona(persona_id).await?;
+        if row.creator_id != user_id {
+            return Err(ApiError::new(ErrorCode::Forbidden)
+                .with_detail("only the persona's creator edits its name, aliases and cover"));
+        }
+        if let Some(name) = &update.name {
+            row.name = PersonaName::parse(name)?.as_str().to_owned();
+        }
+        if let Some(aliases) = &update.aliases {
+            row.aliases = serde_json::to_string(Aliases::parse(aliases)?.as_slice()).map_err(ApiError::internal)?;
+        }
+        if let Some(cover) = &update.cover_photo_id {
+            if let Some(photo_id) = cover {
+                let photo = self.inner.store.photo(photo_id).await?;
+                if !photo.is_some_and(|photo| photo.persona_id == row.id && photo.removed_at.is_none()) {
+                    return Err(ApiError::invalid_field("cover_photo_id", "must be a photo of this persona"));
+                }
+            }
+            row.cover_photo_id = cover.clone();
+        }
+        row.updated_at = self.now_ms();
+        let store = &self.inner.store;
+        let mut tx = store.begin_change().await?;
+        if !store.update_persona_base(&mut tx, &row, &search_grams(&row.name, &row.alias_list())).await? {
+            tx.rollback().await?;
+            return Err(ApiError::not_found("persona"));
+        }
+        let change = FeedChange {
+            persona_id: &row.id,
+            item_kind: "persona",
+            item_id: &row.id,
+            action: "updated",
+            payload: persona_payload(&row),
+        };
+        tx.commit(change, row.updated_at).await?;
+        self.persona_detail(&row.id).await
+    }
+
+    pub async fn persona_detail(&self, id: &str) -> ApiResult<PersonaDetail> {
+        let persona = self.live_persona(id).await?;
+        let store = &self.inner.store;
+        let (photos, entries) = tokio::try_join!(store.photos_of(id), store.entries_of(id))?;
+        let authors = self
+            .authors(
+                std::iter::once(persona.creator_id.clone())
+                    .chain(photos.iter().map(|photo| photo.author_id.clone()))
+                    .chain(entries.iter().map(|entry| entry.author_id.clone())),
+            )
+            .await?;
+        let mut photo_views = Vec::with_capacity(photos.len());
+        for photo in &photos {
+            photo_views.push(self.photo_view(photo, &authors).await?);
+        }
+        let cover = match photos.iter().find(|photo| Some(&photo.id) == persona.cover_photo_id.as_ref()) {
+            Some(photo) => Some(self.photo_view(photo, &authors).await?),
+            None => None,
+        };
+        let section = |wanted: Section| {
+            let mut views: Vec<_> = entries
+                .iter()
+                .filter(|entry| Section::parse_stored(&entry.section) == wanted)
+                .map(|entry| entry_view(entry, &authors))
+                .collect();
+            views.sort_by_key(|view| (view.occurred_on.clone(), view.year));
+            views
+        };
+        Ok(PersonaDetail {
+            id: persona.id.clone(),
+            name: persona.name.clone(),
+            aliases: persona.alias_list(),
+            cover,
+            creator: authors.get(&persona.creator_id),
+            popularity: persona.popularity,
+            created_at: millis_to_datetime(persona.created_at),
+            updated_at: millis_to_datetime(persona.updated_at),
+            photos: photo_views,
+            experiences: section(Section::Experience),
+            achievements: section(Section::Achievement),
+            works: section(Section::Work),
+        })
+    }
+
+    pub async fn list_personas(&self, sort: PersonaSort, cursor: Option<&str>, limit: i64) -> ApiResult<PersonaPage> {
+        let after = cursor.map(decode_cursor).transpose()?;
+        let mut rows = self.inner.store.list_personas(sort, after.as_ref(), limit).await?;
+        let next_cursor = if rows.len() as i64 > limit {
+            rows.truncate(limit as usize);
+            rows.last().map(|last| {
+                encode_cursor(if sort == PersonaSort::Popular { last.popularity } else { last.created_at }, &last.id)
+            })
+        } else {
+            None
+        };
+        Ok(PersonaPage { items: self.cards(&rows).await?, next_cursor })
+    }
+
+    /// Personas whose name or an alias contains `query` (Chinese or not), most popular
+    /// first.
+    pub async fn search_personas(&self, query: &str) -> ApiResult<PersonaPage> {
+        let needle = normalize(query);
+        let chars: Vec<char> = needle.chars().collect();
+        match chars.len() {
+            0 => return Err(ApiError::invalid_field("q", "must not be empty")),
+            33.. => return Err(ApiError::invalid_field("q", "must be at most 32 characters")),
+            _ => {}
+        }
+        let mut grams: Vec<String> = if chars.len() == 1 {
+            vec![needle.clone()]
+        } else {
+            chars.windows(2).map(|pair| pair.iter().collect()).collect()
+        };
+        grams.sort();
+        grams.dedup();
+        let ids = self.inner.store.search_candidates(&grams, 200).await?;
+        let rows: Vec<PersonaRow> = self
+            .inner
+            .store
+            .personas_by_ids(&ids)
+            .await?
+            .into_iter()
+            .filter(|persona| {
+                normalize(&persona.name).contains(&needle)
+                    || persona.alias_list().iter().any(|alias| normalize(alias).contains(&needle))
+            })
+            .take(20)
+            .collect();
+        Ok(PersonaPage { items: self.cards(&rows).await?, next_cursor: None })
+    }
+
+    async fn cards(&self, rows: &[PersonaRow]) -> ApiResult<Vec<crate::views::PersonaCard>> {
+        let cover_ids: Vec<String> = rows.iter().filter_map(|row| row.cover_photo_id.clone()).collect();
+        let covers: HashMap<String, _> = self
+            .inner
+            .store
+            .photos_by_ids(&cover_ids)
+            .await?
+            .into_iter()
+            .map(|photo| (photo.id.clone(), photo))
+            .collect();
+        let mut cards = Vec::with_capacity(rows.len());
+        for row in rows {
+            let cover = row.cover_photo_id.as_ref().and_then(|id| covers.get(id));
+            cards.push(self.card(row, cover).await?);
+        }
+        Ok(cards)
+    }
+}

@@ -1,0 +1,44 @@
+//! Content's HTTP surface: public routes relative to `/api/v1`, internal ones to
+//! `/internal/content` on the staff listener.
+
+mod entries;
+mod internal;
+mod personas;
+mod photos;
+
+use axum::middleware::from_fn_with_state;
+pub use internal::internal;
+use utoipa_axum::{router::OpenApiRouter, routes};
+use yujie_kernel::http::{
+    rate_limit::{enforce, RateKey, RouteLimit},
+    upload_body_limit,
+};
+
+use crate::Content;
+
+pub fn public(content: &Content) -> OpenApiRouter {
+    let platform = &content.inner.platform;
+    let limited = |router: OpenApiRouter<Content>, rule: &'static str| {
+        router.route_layer(from_fn_with_state(RouteLimit::new(platform, rule, RateKey::UserOrIp), enforce))
+    };
+    OpenApiRouter::new()
+        .routes(routes!(personas::list_personas))
+        .routes(routes!(personas::search_personas))
+        .routes(routes!(personas::get_persona))
+        .merge(limited(
+            OpenApiRouter::new()
+                .routes(routes!(personas::create_persona))
+                .routes(routes!(personas::update_persona))
+                .routes(routes!(entries::add_entry))
+                .routes(routes!(entries::update_entry, entries::delete_entry))
+                .routes(routes!(photos::delete_photo)),
+            "content_write",
+        ))
+        .merge(limited(
+            OpenApiRouter::new()
+                .routes(routes!(photos::add_photo))
+                .route_layer(upload_body_limit(platform.config.media.max_bytes)),
+            "photo_upload",
+        ))
+        .with_state(content.clone())
+}

@@ -1,0 +1,73 @@
+//! The content tables. Every write runs in one transaction that also appends to the
+//! change feed (an outbox), so a change and its feed entry exist together or not at all.
+
+mod entries;
+mod feed;
+mod personas;
+mod photos;
+mod search;
+
+use sqlx::{Any, AnyPool, Transaction};
+use yujie_db::Db;
+
+pub use entries::EntryRow;
+pub use feed::FeedChange;
+pub use personas::{PersonaCursor, PersonaRow, PersonaSort};
+pub use photos::PhotoRow;
+
+/// How much each live contribution adds to a persona's popularity. Posts and reactions
+/// join with the posts issue.
+pub const PHOTO_WEIGHT: i64 = 3;
+pub const ENTRY_WEIGHT: i64 = 2;
+
+#[derive(Clone)]
+pub struct ContentStore {
+    db: Db,
+}
+
+/// A write in progress: the transaction and the feed sequence number reserved for it.
+pub struct ChangeTx {
+    tx: Transaction<'static, Any>,
+    seq: i64,
+}
+
+impl ContentStore {
+    pub fn new(db: Db) -> Self {
+        Self { db }
+    }
+
+    fn pool(&self) -> &AnyPool {
+        self.db.pool()
+    }
+
+    /// Starts a write. Taking the next sequence number locks the feed counter until
+    /// commit, so feed entries commit in sequence order with no gaps: a reader that
+    /// has seen `n` will never later find a smaller, newly committed number. It also
+    /// makes every content write take its write lock first, which SQLite needs.
+    pub async fn begin_change(&self) -> sqlx::Result<ChangeTx> {
+        feed::begin(self.pool()).await
+    }
+}
+
+impl ChangeTx {
+    pub fn conn(&mut self) -> &mut sqlx::AnyConnection {
+        &mut self.tx
+    }
+
+    /// Appends the feed entry and commits the whole write.
+    pub async fn commit(mut self, change: FeedChange<'_>, now: i64) -> sqlx::Result<i64> {
+        let seq = self.seq;
+        feed::append(&mut self.tx, seq, &change, now).await?;
+        self.tx.commit().await?;
+        Ok(seq)
+    }
+
+    pub async fn rollback(self) -> sqlx::Result<()> {
+        self.tx.rollback().await
+    }
+}
+
+/// Binds a list of values for an `IN (?, ?, …)` clause built by [`placeholders`].
+pub fn placeholders(count: usize) -> String {
+    vec!["?"; count.max(1)].join(", ")
+}
