@@ -223,8 +223,9 @@ where
     }
 }
 
-/// The caller if signed in. A request without a token is a visitor; a request with a
-/// bad token is refused, so a client learns to refresh.
+/// The caller if signed in. A request without a token is a visitor, and so is a banned
+/// user (who may still read); a request with a bad or expired token is refused, so a
+/// client learns to refresh.
 pub struct MaybeUser(pub Option<CurrentUser>);
 
 impl<S: Send + Sync> FromRequestParts<S> for MaybeUser
@@ -236,7 +237,11 @@ where
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
         match bearer_token(&parts.headers) {
             None => Ok(Self(None)),
-            Some(token) => Authenticator::from_ref(state).authenticate(token).await.map(|user| Self(Some(user))),
+            Some(token) => match Authenticator::from_ref(state).authenticate(token).await {
+                Ok(user) => Ok(Self(Some(user))),
+                Err(error) if error.code == ErrorCode::UserBanned => Ok(Self(None)),
+                Err(error) => Err(error),
+            },
         }
     }
 }

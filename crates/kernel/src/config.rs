@@ -264,6 +264,10 @@ impl Default for HttpConfig {
                 ("profile_write".into(), rule(30, 3600)),
                 ("content_write".into(), rule(300, 3600)),
                 ("photo_upload".into(), rule(60, 3600)),
+                ("post_create".into(), rule(10, 3600)),
+                ("comment_create".into(), rule(60, 3600)),
+                ("report_create".into(), rule(30, 3600)),
+                ("reaction".into(), rule(600, 3600)),
             ]),
         }
     }

@@ -114,3 +114,82 @@ pub fn jpeg_claiming(width: u16, height: u16) -> Vec<u8> {
 pub fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|window| window == needle)
 }
+
+impl TestApp {
+    /// Makes a user a member for 30 days through identity's internal API.
+    pub async fn make_member(&self, user_id: &str) {
+        let until = chrono::Utc::now() + chrono::Duration::days(30);
+        let response = self
+            .internal(
+                reqwest::Method::PUT,
+                &format!("/identity/users/{user_id}/membership"),
+                Some(json!({ "member_until": until })),
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::OK);
+    }
+
+    /// A signed-in member.
+    pub async fn member(&self) -> crate::helpers::Session {
+        let session = self.sign_in().await;
+        self.make_member(&session.user_id).await;
+        session
+    }
+
+    pub async fn create_post(&self, token: &str, persona_id: &str, title: &str, text: &str, images: usize) -> Response {
+        let mut form = multipart::Form::new()
+            .text("persona_id", persona_id.to_owned())
+            .text("title", title.to_owned())
+            .text("text", text.to_owned());
+        for index in 0..images {
+            let part =
+                multipart::Part::bytes(crate::helpers::png(40 + index as u32, 30)).file_name(format!("{index}.png"));
+            form = form.part("images", part);
+        }
+        self.http
+            .post(self.url("/api/v1/posts"))
+            .header("authorization", bearer(token))
+            .multipart(form)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// A post by `token`'s member about `persona_id`; returns its id.
+    pub async fn post(&self, token: &str, persona_id: &str, title: &str) -> String {
+        let response = self.create_post(token, persona_id, title, "正文", 0).await;
+        assert_eq!(response.status(), StatusCode::CREATED);
+        let post: Value = response.json().await.unwrap();
+        post["id"].as_str().unwrap().to_owned()
+    }
+
+    pub async fn comment(&self, token: &str, post_id: &str, text: &str, reply_to: Option<&str>) -> Value {
+        let response = self
+            .post_json(
+                &format!("/api/v1/posts/{post_id}/comments"),
+                Some(token),
+                &json!({ "text": text, "reply_to": reply_to }),
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::CREATED);
+        response.json().await.unwrap()
+    }
+
+    pub async fn react(&self, token: &str, target: &str, id: &str, reaction: &str) -> Value {
+        let response = self
+            .http
+            .put(self.url(&format!("/api/v1/{target}s/{id}/reaction")))
+            .header("authorization", bearer(token))
+            .json(&json!({ "reaction": reaction }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        response.json().await.unwrap()
+    }
+
+    pub async fn feed_ids(&self, path: &str) -> Vec<String> {
+        let page: Value = self.get(path, None).await.json().await.unwrap();
+        page["items"].as_array().unwrap().iter().map(|post| post["id"].as_str().unwrap().to_owned()).collect()
+    }
+}

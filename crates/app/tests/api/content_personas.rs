@@ -316,6 +316,6 @@ async fn entries_and_base_fields_are_validated() {
         "cover_photo_id"
     );
     let response =
-        app.internal(Method::PUT, &format!("/content/items/post/{id}/removal"), Some(json!({ "reason": "x" }))).await;
+        app.internal(Method::PUT, &format!("/content/items/banana/{id}/removal"), Some(json!({ "reason": "x" }))).await;
     assert_problem(response, StatusCode::UNPROCESSABLE_ENTITY, "invalid_field").await;
 }

@@ -202,6 +202,19 @@ impl TestApp {
         }
     }
 
+    /// The session with fresh tokens, through the refresh route.
+    pub async fn refresh(&self, session: &Session) -> Session {
+        let response =
+            self.post_json("/api/v1/auth/refresh", None, &json!({ "refresh_token": session.refresh_token })).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        let body: Value = response.json().await.unwrap();
+        Session {
+            access_token: body["access_token"].as_str().unwrap().to_owned(),
+            refresh_token: body["refresh_token"].as_str().unwrap().to_owned(),
+            ..session.clone()
+        }
+    }
+
     pub async fn sign_in(&self) -> Session {
         self.sign_in_as(None).await
     }

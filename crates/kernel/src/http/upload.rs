@@ -42,12 +42,12 @@ pub async fn read_file_part(mut multipart: Multipart, max_bytes: usize) -> Resul
     Err(ApiError::invalid_field("file", "a multipart part named `file` is required"))
 }
 
-/// An image that failed its checks, as a problem naming the `file` field.
-pub fn media_problem(error: MediaError) -> ApiError {
+/// An image that failed its checks, as a problem naming its field (`file`, `images[2]`).
+pub fn media_problem(field: &str, error: MediaError) -> ApiError {
     let code = match error {
         MediaError::TooLarge { .. } => ErrorCode::PayloadTooLarge,
         MediaError::UnsupportedType => ErrorCode::UnsupportedMediaType,
         MediaError::TooManyPixels { .. } | MediaError::Corrupt => ErrorCode::InvalidField,
     };
-    ApiError::new(code).with_detail(format!("file: {error}")).with_field("file", error.to_string())
+    ApiError::new(code).with_detail(format!("{field}: {error}")).with_field(field, error.to_string())
 }

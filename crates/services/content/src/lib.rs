@@ -1,5 +1,5 @@
-//! Content: personas and their photos, experiences, achievements and works (F1); posts,
-//! comments, reactions and reports come with part 2.
+//! Content: personas and their photos, experiences, achievements and works (F1); members'
+//! posts, two-level comments, reactions, reports and feeds (F2).
 //!
 //! The community fills a persona in together: anyone signed in contributes, each
 //! contribution remembers its author, and only the author edits or deletes it. Staff
@@ -7,13 +7,21 @@
 //! in an ordered change feed in the same transaction, which the companion service reads
 //! by cursor to keep the AI's knowledge in sync.
 
+mod comments;
+mod cursor;
 pub mod domain;
 mod entries;
+mod hot;
 mod moderation;
 mod personas;
 mod photos;
+mod posts;
+mod reactions;
+mod reports;
 mod routes;
 mod store;
+mod text;
+mod user_content;
 mod views;
 
 use std::sync::Arc;

@@ -6,7 +6,8 @@ use utoipa::ToSchema;
 use yujie_kernel::{clock::millis_to_datetime, ApiError, ApiResult};
 
 use crate::{
-    store::{FeedChange, ENTRY_WEIGHT, PHOTO_WEIGHT},
+    posts::post_payload,
+    store::{CommentRow, FeedChange, ENTRY_WEIGHT, PHOTO_WEIGHT, POST_WEIGHT},
     Content,
 };
 
@@ -17,6 +18,8 @@ pub enum ItemKind {
     Persona,
     Photo,
     Entry,
+    Post,
+    Comment,
 }
 
 impl ItemKind {
@@ -25,7 +28,9 @@ impl ItemKind {
             "persona" => Ok(ItemKind::Persona),
             "photo" => Ok(ItemKind::Photo),
             "entry" => Ok(ItemKind::Entry),
-            _ => Err(ApiError::invalid_field("kind", "must be persona, photo or entry")),
+            "post" => Ok(ItemKind::Post),
+            "comment" => Ok(ItemKind::Comment),
+            _ => Err(ApiError::invalid_field("kind", "must be persona, photo, entry, post or comment")),
         }
     }
 
@@ -34,6 +39,8 @@ impl ItemKind {
             ItemKind::Persona => "persona",
             ItemKind::Photo => "photo",
             ItemKind::Entry => "entry",
+            ItemKind::Post => "post",
+            ItemKind::Comment => "comment",
         }
     }
 }
@@ -63,8 +70,15 @@ pub struct ChangePage {
 impl Content {
     /// Removes (`reason` given) or restores an item; `false` if it was already so.
     pub async fn set_removed(&self, kind: ItemKind, id: &str, reason: Option<&str>) -> ApiResult<bool> {
+        if kind == ItemKind::Comment {
+            return self.set_comment_removed(id, reason).await;
+        }
         let store = &self.inner.store;
         let (persona_id, weight) = match kind {
+            ItemKind::Post => {
+                (store.post(id).await?.ok_or_else(|| ApiError::not_found("post"))?.persona_id, POST_WEIGHT)
+            }
+            ItemKind::Comment => return Err(ApiError::not_found("comment")),
             ItemKind::Persona => (store.persona(id).await?.ok_or_else(|| ApiError::not_found("persona"))?.id, 0),
             ItemKind::Photo => {
                 (store.photo(id).await?.ok_or_else(|| ApiError::not_found("photo"))?.persona_id, PHOTO_WEIGHT)
@@ -80,6 +94,8 @@ impl Content {
             ItemKind::Persona => store.set_persona_removed(&mut tx, id, removal).await?,
             ItemKind::Photo => store.set_photo_removed(&mut tx, id, removal).await?,
             ItemKind::Entry => store.set_entry_removed(&mut tx, id, removal).await?,
+            ItemKind::Post => store.set_post_removed(&mut tx, id, removal).await?,
+            ItemKind::Comment => false,
         };
         if !changed {
             tx.rollback().await?;
@@ -89,11 +105,65 @@ impl Content {
             store.bump_popularity(&mut tx, &persona_id, if reason.is_some() { -weight } else { weight }).await?;
         }
         let action = if reason.is_some() { "removed" } else { "restored" };
-        let payload = serde_json::json!({ "reason": reason });
+        let mut payload = serde_json::json!({ "reason": reason });
+        if let (ItemKind::Post, Some(post)) = (kind, store.post(id).await?) {
+            payload = post_payload(&post);
+            payload["reason"] = serde_json::json!(reason);
+        }
         tx.commit(FeedChange { persona_id: &persona_id, item_kind: kind.as_str(), item_id: id, action, payload }, now)
             .await?;
         tracing::info!(kind = kind.as_str(), id, action, "content moderated");
         Ok(true)
+    }
+
+    /// Comments are not in the change feed; their removal moves the counters only
+    /// when the comment was live (a deleted one was already uncounted).
+    async fn set_comment_removed(&self, id: &str, reason: Option<&str>) -> ApiResult<bool> {
+        let store = &self.inner.store;
+        let comment = store.comment(id).await?.ok_or_else(|| ApiError::not_found("comment"))?;
+        let mut tx = store.begin().await?;
+        if !store.set_comment_removed(&mut tx, id, reason.map(|reason| (reason, self.now_ms()))).await? {
+            tx.rollback().await?;
+            return Ok(false);
+        }
+        if comment.deleted_at.is_none() {
+            self.uncount_comment(&mut tx, &comment, if reason.is_some() { -1 } else { 1 }).await?;
+        }
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// The item's author and its content now, if it is visible to the public.
+    pub async fn item_snapshot(&self, kind: ItemKind, id: &str) -> ApiResult<Option<(String, serde_json::Value)>> {
+        let store = &self.inner.store;
+        Ok(match kind {
+            ItemKind::Persona => store
+                .persona(id)
+                .await?
+                .filter(|persona| persona.removed_at.is_none())
+                .map(|persona| (persona.creator_id.clone(), crate::personas::persona_payload(&persona))),
+            ItemKind::Photo => match store.photo(id).await?.filter(|photo| photo.removed_at.is_none()) {
+                Some(photo) => {
+                    let urls = self.photo_urls(&photo).await?;
+                    Some((photo.author_id.clone(), serde_json::json!({ "persona_id": photo.persona_id, "urls": urls })))
+                }
+                None => None,
+            },
+            ItemKind::Entry => store
+                .entry(id)
+                .await?
+                .filter(|entry| entry.removed_at.is_none())
+                .map(|entry| (entry.author_id.clone(), crate::views::entry_snapshot(&entry))),
+            ItemKind::Post => store.visible_post(id).await?.map(|post| {
+                let mut snapshot = post_payload(&post);
+                snapshot["persona_id"] = serde_json::json!(post.persona_id);
+                snapshot["images"] = serde_json::from_str(&post.images).unwrap_or_default();
+                (post.author_id.clone(), snapshot)
+            }),
+            ItemKind::Comment => store.comment(id).await?.filter(CommentRow::is_live).map(|comment| {
+                (comment.author_id.clone(), serde_json::json!({ "post_id": comment.post_id, "text": comment.body }))
+            }),
+        })
     }
 
     pub async fn change_page(&self, after: i64, limit: i64) -> ApiResult<ChangePage> {

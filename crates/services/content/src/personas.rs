@@ -2,15 +2,15 @@
 
 use std::collections::HashMap;
 
-use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine as _};
 use serde::Deserialize;
 use serde_json::json;
 use utoipa::ToSchema;
 use yujie_kernel::{clock::millis_to_datetime, ids::new_id, ApiError, ApiResult, ErrorCode};
 
 use crate::{
+    cursor::{decode_cursor, encode_cursor},
     domain::{normalize, search_grams, Aliases, PersonaName, Section},
-    store::{FeedChange, PersonaCursor, PersonaRow, PersonaSort},
+    store::{FeedChange, PersonaRow, PersonaSort},
     views::{entry_view, PersonaDetail, PersonaPage},
     Content,
 };
@@ -33,23 +33,12 @@ pub struct PersonaUpdate {
 }
 
 /// Tells an explicit `null` (clear) from an absent field (keep).
-fn present<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<Option<String>>, D::Error> {
+pub(crate) fn present<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<Option<String>>, D::Error> {
     Option::<String>::deserialize(deserializer).map(Some)
 }
 
 pub fn persona_payload(persona: &PersonaRow) -> serde_json::Value {
     json!({ "name": persona.name, "aliases": persona.alias_list(), "creator_id": persona.creator_id })
-}
-
-fn encode_cursor(key: i64, id: &str) -> String {
-    URL_SAFE_NO_PAD.encode(format!("{key}:{id}"))
-}
-
-fn decode_cursor(cursor: &str) -> ApiResult<PersonaCursor> {
-    let invalid = || ApiError::invalid_field("cursor", "is not a cursor from a previous page");
-    let text = String::from_utf8(URL_SAFE_NO_PAD.decode(cursor).map_err(|_| invalid())?).map_err(|_| invalid())?;
-    let (key, id) = text.split_once(':').ok_or_else(invalid)?;
-    Ok(PersonaCursor { key: key.parse().map_err(|_| invalid())?, id: id.to_owned() })
 }
 
 impl Content {

@@ -12,7 +12,7 @@ use crate::{
 };
 
 /// Stored sizes: (name, longest side in pixels).
-const RENDITIONS: [(&str, u32); 3] = [("thumb", 256), ("medium", 1080), ("large", 2560)];
+pub(crate) const RENDITIONS: [(&str, u32); 3] = [("thumb", 256), ("medium", 1080), ("large", 2560)];
 
 fn photo_payload(photo: &PhotoRow) -> serde_json::Value {
     serde_json::json!({ "width": photo.width, "height": photo.height, "author_id": photo.author_id })
@@ -26,7 +26,7 @@ impl Content {
         let checked = tokio::task::spawn_blocking(move || check_and_render(&upload, limits, &RENDITIONS))
             .await
             .map_err(ApiError::internal)?
-            .map_err(media_problem)?;
+            .map_err(|error| media_problem("file", error))?;
         let id = new_id();
         let blob = &self.inner.platform.blob;
         let mut keys = BTreeMap::new();

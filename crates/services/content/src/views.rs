@@ -109,7 +109,11 @@ impl Content {
     }
 
     pub(crate) async fn photo_urls(&self, photo: &PhotoRow) -> ApiResult<PhotoUrls> {
-        let keys = photo.keys();
+        self.urls_of(&photo.keys()).await
+    }
+
+    /// The URLs of an image's stored renditions.
+    pub(crate) async fn urls_of(&self, keys: &std::collections::BTreeMap<String, String>) -> ApiResult<PhotoUrls> {
         let platform = &self.inner.platform;
         let url = |name: &str| {
             let key = keys.get(name).cloned().unwrap_or_default();
@@ -164,4 +168,12 @@ pub fn entry_view(entry: &EntryRow, authors: &Authors) -> EntryView {
         created_at: millis_to_datetime(entry.created_at),
         updated_at: millis_to_datetime(entry.updated_at),
     }
+}
+
+/// An entry as the feed and reports keep it.
+pub fn entry_snapshot(entry: &EntryRow) -> serde_json::Value {
+    serde_json::json!({
+        "persona_id": entry.persona_id, "section": entry.section, "kind": entry.work_kind, "title": entry.title,
+        "text": entry.body, "year": entry.year, "occurred_on": entry.occurred_on, "role": entry.role, "issuer": entry.issuer,
+    })
 }

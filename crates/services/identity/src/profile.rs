@@ -70,7 +70,7 @@ impl Identity {
             tokio::task::spawn_blocking(move || check_and_render(&upload, limits, &[("avatar", AVATAR_SIZE)]))
                 .await
                 .map_err(ApiError::internal)?
-                .map_err(media_problem)?;
+                .map_err(|error| media_problem("file", error))?;
         let rendition =
             checked.renditions.into_iter().next().ok_or_else(|| ApiError::internal(anyhow::anyhow!("no rendition")))?;
         let key = format!("avatars/{}.{}", new_id().replace('-', ""), rendition.extension);

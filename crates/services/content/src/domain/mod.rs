@@ -1,5 +1,9 @@
 //! Parsed, valid content types: request bodies become these at the boundary.
 
+mod posts;
+
+pub use posts::{CommentText, EventDate, PostText, PostTitle, ReactionValue, ReportReason};
+
 use chrono::Datelike as _;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -7,7 +11,7 @@ use yujie_kernel::{http::parse_value, ApiError};
 
 /// Checks a free-text field: trimmed, within `min..=max` characters, and free of control
 /// characters except line breaks when `multiline`.
-fn text(field: &str, raw: &str, min: usize, max: usize, multiline: bool) -> Result<String, ApiError> {
+pub(crate) fn text(field: &str, raw: &str, min: usize, max: usize, multiline: bool) -> Result<String, ApiError> {
     let trimmed = raw.trim();
     let chars = trimmed.chars().count();
     if chars < min {
@@ -25,7 +29,7 @@ fn text(field: &str, raw: &str, min: usize, max: usize, multiline: bool) -> Resu
     Ok(trimmed.to_owned())
 }
 
-fn optional_text(field: &str, raw: Option<&str>, max: usize) -> Result<Option<String>, ApiError> {
+pub(crate) fn optional_text(field: &str, raw: Option<&str>, max: usize) -> Result<Option<String>, ApiError> {
     match raw.map(str::trim).filter(|value| !value.is_empty()) {
         Some(value) => text(field, value, 1, max, false).map(Some),
         None => Ok(None),

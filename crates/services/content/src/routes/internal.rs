@@ -13,13 +13,16 @@ use yujie_kernel::{
     ApiError, ApiResult,
 };
 
-use crate::{moderation::ItemKind, ChangePage, Content};
+use crate::{moderation::ItemKind, reports::ReportGroup, user_content::UserItem, ChangePage, Content};
 
 pub fn internal(content: &Content) -> Router {
     let token = content.inner.platform.config.internal.token.clone();
     Router::new()
         .route("/changes", get(changes))
         .route("/items/{kind}/{id}/removal", put(remove).delete(restore))
+        .route("/reports", get(report_queue))
+        .route("/users/{user_id}/content", get(user_content))
+        .route("/users/{user_id}/removal", put(remove_user_content).delete(restore_user_content))
         .with_state(content.clone())
         .route_layer(from_fn_with_state(token, require_internal_token))
 }
@@ -43,6 +46,56 @@ struct Removal {
     reason: String,
 }
 
+impl Removal {
+    fn reason(&self) -> ApiResult<&str> {
+        let reason = self.reason.trim();
+        if reason.is_empty() || reason.chars().count() > 500 {
+            return Err(ApiError::invalid_field("reason", "must be 1 to 500 characters"));
+        }
+        Ok(reason)
+    }
+}
+
+#[derive(Deserialize)]
+struct QueueQuery {
+    limit: Option<i64>,
+}
+
+async fn report_queue(
+    State(content): State<Content>,
+    ApiQuery(query): ApiQuery<QueueQuery>,
+) -> ApiResult<ApiJson<Vec<ReportGroup>>> {
+    Ok(ApiJson(content.report_queue(query.limit.unwrap_or(50)).await?))
+}
+
+async fn user_content(
+    State(content): State<Content>,
+    Path(user_id): Path<String>,
+) -> ApiResult<ApiJson<Vec<UserItem>>> {
+    Ok(ApiJson(content.user_content(&user_id).await?))
+}
+
+#[derive(Serialize)]
+struct Count {
+    changed: usize,
+}
+
+async fn remove_user_content(
+    State(content): State<Content>,
+    Path(user_id): Path<String>,
+    ApiJson(removal): ApiJson<Removal>,
+) -> ApiResult<ApiJson<Count>> {
+    let changed = content.set_user_content_removed(&user_id, Some(removal.reason()?)).await?;
+    Ok(ApiJson(Count { changed }))
+}
+
+async fn restore_user_content(
+    State(content): State<Content>,
+    Path(user_id): Path<String>,
+) -> ApiResult<ApiJson<Count>> {
+    Ok(ApiJson(Count { changed: content.set_user_content_removed(&user_id, None).await? }))
+}
+
 #[derive(Serialize)]
 struct Changed {
     changed: bool,
@@ -53,11 +106,7 @@ async fn remove(
     Path((kind, id)): Path<(String, String)>,
     ApiJson(removal): ApiJson<Removal>,
 ) -> ApiResult<ApiJson<Changed>> {
-    let reason = removal.reason.trim();
-    if reason.is_empty() || reason.chars().count() > 500 {
-        return Err(ApiError::invalid_field("reason", "must be 1 to 500 characters"));
-    }
-    let changed = content.set_removed(ItemKind::parse(&kind)?, &id, Some(reason)).await?;
+    let changed = content.set_removed(ItemKind::parse(&kind)?, &id, Some(removal.reason()?)).await?;
     Ok(ApiJson(Changed { changed }))
 }
 

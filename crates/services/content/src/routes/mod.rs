@@ -1,10 +1,13 @@
 //! Content's HTTP surface: public routes relative to `/api/v1`, internal ones to
 //! `/internal/content` on the staff listener.
 
+mod comments;
 mod entries;
 mod internal;
 mod personas;
 mod photos;
+mod posts;
+mod reports;
 
 use axum::middleware::from_fn_with_state;
 pub use internal::internal;
@@ -40,5 +43,28 @@ pub fn public(content: &Content) -> OpenApiRouter {
                 .route_layer(upload_body_limit(platform.config.media.max_bytes)),
             "photo_upload",
         ))
+        .routes(routes!(posts::global_feed))
+        .routes(routes!(posts::persona_feed))
+        .routes(routes!(posts::get_post))
+        .routes(routes!(comments::list_comments))
+        .routes(routes!(comments::list_replies))
+        .merge(limited(
+            OpenApiRouter::new()
+                .routes(routes!(posts::create_post))
+                .route_layer(posts::post_body_limit(platform.config.media.max_bytes)),
+            "post_create",
+        ))
+        .merge(limited(
+            OpenApiRouter::new()
+                .routes(routes!(posts::edit_post, posts::delete_post))
+                .routes(routes!(comments::delete_comment)),
+            "content_write",
+        ))
+        .merge(limited(OpenApiRouter::new().routes(routes!(comments::add_comment)), "comment_create"))
+        .merge(limited(
+            OpenApiRouter::new().routes(routes!(posts::react_to_post)).routes(routes!(comments::react_to_comment)),
+            "reaction",
+        ))
+        .merge(limited(OpenApiRouter::new().routes(routes!(reports::file_report)), "report_create"))
         .with_state(content.clone())
 }

@@ -115,6 +115,6 @@ impl ContentStore {
         id: &str,
         removal: Option<(&str, i64)>,
     ) -> sqlx::Result<bool> {
-        set_removed(tx, "persona_entries", id, removal).await
+        set_removed(tx.conn(), "persona_entries", id, removal).await
     }
 }

@@ -1,24 +1,31 @@
 //! The content tables. Every write runs in one transaction that also appends to the
 //! change feed (an outbox), so a change and its feed entry exist together or not at all.
 
+mod comments;
 mod entries;
 mod feed;
 mod personas;
 mod photos;
+mod posts;
+mod reactions;
+mod reports;
 mod search;
 
 use sqlx::{Any, AnyPool, Transaction};
 use yujie_db::Db;
 
+pub use comments::CommentRow;
 pub use entries::EntryRow;
 pub use feed::FeedChange;
-pub use personas::{PersonaCursor, PersonaRow, PersonaSort};
+pub use personas::{PersonaRow, PersonaSort};
 pub use photos::PhotoRow;
+pub use posts::{FeedSort, PostRow};
+pub use reports::ReportRow;
 
-/// How much each live contribution adds to a persona's popularity. Posts and reactions
-/// join with the posts issue.
+/// How much each live contribution adds to a persona's popularity.
 pub const PHOTO_WEIGHT: i64 = 3;
 pub const ENTRY_WEIGHT: i64 = 2;
+pub const POST_WEIGHT: i64 = 5;
 
 #[derive(Clone)]
 pub struct ContentStore {
@@ -46,6 +53,11 @@ impl ContentStore {
     /// makes every content write take its write lock first, which SQLite needs.
     pub async fn begin_change(&self) -> sqlx::Result<ChangeTx> {
         feed::begin(self.pool()).await
+    }
+
+    /// Starts a write that is not in the change feed (reactions, reports).
+    pub async fn begin(&self) -> sqlx::Result<Transaction<'static, Any>> {
+        self.pool().begin().await
     }
 }
 

@@ -29,13 +29,6 @@ pub enum PersonaSort {
     Newest,
 }
 
-/// Where a page starts: the sort key and id of the last item of the previous page.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PersonaCursor {
-    pub key: i64,
-    pub id: String,
-}
-
 impl ContentStore {
     pub async fn persona(&self, id: &str) -> sqlx::Result<Option<PersonaRow>> {
         sqlx::query_as(&format!("SELECT {COLUMNS} FROM personas WHERE id = ?"))
@@ -63,7 +56,7 @@ impl ContentStore {
     pub async fn list_personas(
         &self,
         sort: PersonaSort,
-        after: Option<&PersonaCursor>,
+        after: Option<&(i64, String)>,
         limit: i64,
     ) -> sqlx::Result<Vec<PersonaRow>> {
         let (key, order) = match sort {
@@ -76,8 +69,8 @@ impl ContentStore {
         };
         let sql = format!("SELECT {COLUMNS} FROM personas WHERE removed_at IS NULL {page} ORDER BY {order} LIMIT ?");
         let mut query = sqlx::query_as(&sql);
-        if let Some(cursor) = after {
-            query = query.bind(cursor.key).bind(cursor.key).bind(cursor.id.clone());
+        if let Some((key, id)) = after {
+            query = query.bind(*key).bind(*key).bind(id.clone());
         }
         query.bind(limit + 1).fetch_all(self.pool()).await
     }
@@ -141,13 +134,13 @@ impl ContentStore {
         id: &str,
         removal: Option<(&str, i64)>,
     ) -> sqlx::Result<bool> {
-        set_removed(tx, "personas", id, removal).await
+        set_removed(tx.conn(), "personas", id, removal).await
     }
 }
 
 /// Sets or clears the staff-removal mark of a row of `table`; true if it changed.
 pub(super) async fn set_removed(
-    tx: &mut ChangeTx,
+    conn: &mut sqlx::AnyConnection,
     table: &'static str,
     id: &str,
     removal: Option<(&str, i64)>,
@@ -160,7 +153,7 @@ pub(super) async fn set_removed(
             .bind(now)
             .bind(reason)
             .bind(id)
-            .execute(tx.conn())
+            .execute(&mut *conn)
             .await?
         }
         None => {
@@ -168,7 +161,7 @@ pub(super) async fn set_removed(
                 "UPDATE {table} SET removed_at = NULL, removal_reason = NULL WHERE id = ? AND removed_at IS NOT NULL"
             ))
             .bind(id)
-            .execute(tx.conn())
+            .execute(&mut *conn)
             .await?
         }
     };

@@ -98,6 +98,6 @@ impl ContentStore {
         id: &str,
         removal: Option<(&str, i64)>,
     ) -> sqlx::Result<bool> {
-        set_removed(tx, "persona_photos", id, removal).await
+        set_removed(tx.conn(), "persona_photos", id, removal).await
     }
 }

@@ -1,0 +1,22 @@
+CREATE TABLE posts (
+    id CHAR(36) NOT NULL PRIMARY KEY,
+    persona_id CHAR(36) NOT NULL,
+    author_id CHAR(36) NOT NULL,
+    title VARCHAR(80) NOT NULL,
+    body VARCHAR(5000) NOT NULL,
+    event_date VARCHAR(10) NULL,
+    images VARCHAR(4000) NOT NULL,
+    like_count BIGINT NOT NULL,
+    dislike_count BIGINT NOT NULL,
+    comment_count BIGINT NOT NULL,
+    hot_rank BIGINT NOT NULL,
+    created_at BIGINT NOT NULL,
+    edited_at BIGINT NULL,
+    deleted_at BIGINT NULL,
+    removed_at BIGINT NULL,
+    removal_reason VARCHAR(500) NULL,
+    KEY posts_new (created_at, id),
+    KEY posts_hot (hot_rank, id),
+    KEY posts_persona (persona_id, created_at),
+    KEY posts_author (author_id)
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_bin;

@@ -1,0 +1,20 @@
+CREATE TABLE comments (
+    id CHAR(36) NOT NULL PRIMARY KEY,
+    post_id CHAR(36) NOT NULL,
+    root_id CHAR(36) NULL,
+    reply_to_id CHAR(36) NULL,
+    reply_to_user_id CHAR(36) NULL,
+    author_id CHAR(36) NOT NULL,
+    body VARCHAR(1000) NOT NULL,
+    like_count BIGINT NOT NULL,
+    dislike_count BIGINT NOT NULL,
+    reply_count BIGINT NOT NULL,
+    hot_rank BIGINT NOT NULL,
+    created_at BIGINT NOT NULL,
+    deleted_at BIGINT NULL,
+    removed_at BIGINT NULL,
+    removal_reason VARCHAR(500) NULL,
+    KEY comments_post (post_id, root_id, created_at),
+    KEY comments_root (root_id, created_at),
+    KEY comments_author (author_id)
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_bin;

@@ -1,0 +1,333 @@
+//! Members' posts about a persona's events, and the feeds that list them.
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use yujie_kernel::{
+    auth::CurrentUser, clock::millis_to_datetime, http::media_problem, ids::new_id, ApiError, ApiResult, ErrorCode,
+};
+use yujie_media::{check_and_render, ImageLimits};
+
+use crate::{
+    cursor::{decode_cursor, encode_cursor},
+    domain::{EventDate, PostText, PostTitle, ReactionValue},
+    store::{FeedChange, FeedSort, PostRow, POST_WEIGHT},
+    text::render_html,
+    views::{Authors, PhotoUrls},
+    Content,
+};
+
+pub const MAX_POST_IMAGES: usize = 9;
+
+/// One stored image of a post.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct StoredImage {
+    pub keys: BTreeMap<String, String>,
+    pub width: i64,
+    pub height: i64,
+}
+
+/// A new post as read from its multipart form.
+pub struct NewPost {
+    pub persona_id: String,
+    pub title: String,
+    pub text: String,
+    pub event_date: Option<String>,
+    pub images: Vec<Vec<u8>>,
+}
+
+/// An edit: absent fields stay.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct PostEdit {
+    pub title: Option<String>,
+    pub text: Option<String>,
+    /// `YYYY-MM-DD`; `null` clears it.
+    #[serde(default, deserialize_with = "crate::personas::present")]
+    pub event_date: Option<Option<String>>,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct PostImageView {
+    #[serde(flatten)]
+    pub urls: PhotoUrls,
+    pub width: i64,
+    pub height: i64,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct PersonaRef {
+    pub id: String,
+    pub name: String,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct PostView {
+    pub id: String,
+    pub persona: Option<PersonaRef>,
+    pub author: Option<yujie_identity::UserBrief>,
+    pub title: String,
+    /// The plain text as written.
+    pub text: String,
+    /// The text as safe HTML: escaped, line breaks as `<br>`, http(s) links as anchors.
+    pub text_html: String,
+    pub event_date: Option<String>,
+    pub images: Vec<PostImageView>,
+    pub like_count: i64,
+    pub dislike_count: i64,
+    pub comment_count: i64,
+    /// The viewer's own reaction, when signed in.
+    pub my_reaction: Option<ReactionValue>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// Set once the author edits the post.
+    pub edited_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct PostPage {
+    pub items: Vec<PostView>,
+    pub next_cursor: Option<String>,
+}
+
+pub fn post_payload(post: &PostRow) -> serde_json::Value {
+    serde_json::json!({
+        "title": post.title, "text": post.body, "event_date": post.event_date, "author_id": post.author_id,
+    })
+}
+
+impl Content {
+    pub(crate) async fn visible_post(&self, id: &str) -> ApiResult<PostRow> {
+        self.inner.store.visible_post(id).await?.ok_or_else(|| ApiError::not_found("post"))
+    }
+
+    pub async fn create_post(&self, user: &CurrentUser, new: NewPost) -> ApiResult<PostView> {
+        if !user.is_member() {
+            return Err(ApiError::new(ErrorCode::Forbidden).with_detail("posting is for members (会员)"));
+        }
+        let title = PostTitle::parse(&new.title)?;
+        let text = PostText::parse(&new.text)?;
+        let event_date =
+            new.event_date.as_deref().filter(|d| !d.trim().is_empty()).map(EventDate::parse).transpose()?;
+        if new.images.len() > MAX_POST_IMAGES {
+            return Err(ApiError::invalid_field("images", format!("at most {MAX_POST_IMAGES} images")));
+        }
+        self.live_persona(&new.persona_id)
+            .await
+            .map_err(|_| ApiError::invalid_field("persona_id", "no such persona"))?;
+        let id = new_id();
+        let images = self.store_images(&id, new.images).await?;
+        let now = self.now_ms();
+        let row = PostRow {
+            id: id.clone(),
+            persona_id: new.persona_id.clone(),
+            author_id: user.user_id.clone(),
+            title: title.0,
+            body: text.0,
+            event_date: event_date.map(|date| date.0),
+            images: serde_json::to_string(&images).map_err(ApiError::internal)?,
+            like_count: 0,
+            dislike_count: 0,
+            comment_count: 0,
+            hot_rank: 0,
+            created_at: now,
+            edited_at: None,
+            deleted_at: None,
+            removed_at: None,
+        };
+        let store = &self.inner.store;
+        let written = async {
+            let mut tx = store.begin_change().await?;
+            store.insert_post(&mut tx, &row).await?;
+            store.bump_popularity(&mut tx, &row.persona_id, POST_WEIGHT).await?;
+            let change = FeedChange {
+                persona_id: &row.persona_id,
+                item_kind: "post",
+                item_id: &row.id,
+                action: "created",
+                payload: post_payload(&row),
+            };
+            tx.commit(change, now).await
+        }
+        .await;
+        if let Err(error) = written {
+            self.delete_image_objects(&images).await;
+            return Err(error.into());
+        }
+        self.post_view(&id, Some(user)).await
+    }
+
+    /// Checks every image first, then stores them; nothing is stored if one fails.
+    async fn store_images(&self, post_id: &str, uploads: Vec<Vec<u8>>) -> ApiResult<Vec<StoredImage>> {
+        let media = &self.inner.platform.config.media;
+        let limits = ImageLimits { max_bytes: media.max_bytes, max_pixels: media.max_pixels };
+        let mut checked = Vec::new();
+        for (index, upload) in uploads.into_iter().enumerate() {
+            let image =
+                tokio::task::spawn_blocking(move || check_and_render(&upload, limits, &crate::photos::RENDITIONS))
+                    .await
+                    .map_err(ApiError::internal)?
+                    .map_err(|error| media_problem(&format!("images[{index}]"), error))?;
+            checked.push(image);
+        }
+        let mut stored = Vec::new();
+        for (index, image) in checked.into_iter().enumerate() {
+            let mut keys = BTreeMap::new();
+            for rendition in image.renditions {
+                let key =
+                    format!("posts/{}/{index}-{}.{}", post_id.replace('-', ""), rendition.name, rendition.extension);
+                if let Err(error) =
+                    self.inner.platform.blob.put(&key, rendition.bytes.into(), rendition.content_type).await
+                {
+                    stored.push(StoredImage { keys, width: 0, height: 0 });
+                    self.delete_image_objects(&stored).await;
+                    return Err(error.into());
+                }
+                keys.insert(rendition.name.to_owned(), key);
+            }
+            stored.push(StoredImage { keys, width: i64::from(image.width), height: i64::from(image.height) });
+        }
+        Ok(stored)
+    }
+
+    async fn delete_image_objects(&self, images: &[StoredImage]) {
+        for image in images {
+            for key in image.keys.values() {
+                if let Err(error) = self.inner.platform.blob.delete(key).await {
+                    tracing::warn!(key, error = format!("{error:#}"), "cannot delete a stored object");
+                }
+            }
+        }
+    }
+
+    pub async fn edit_post(&self, user: &CurrentUser, post_id: &str, edit: &PostEdit) -> ApiResult<PostView> {
+        let mut post = self.visible_post(post_id).await?;
+        if post.author_id != user.user_id {
+            return Err(ApiError::new(ErrorCode::Forbidden).with_detail("only its author edits a post"));
+        }
+        if let Some(title) = &edit.title {
+            post.title = PostTitle::parse(title)?.0;
+        }
+        if let Some(text) = &edit.text {
+            post.body = PostText::parse(text)?.0;
+        }
+        if let Some(date) = &edit.event_date {
+            post.event_date = date.as_deref().map(EventDate::parse).transpose()?.map(|date| date.0);
+        }
+        let now = self.now_ms();
+        let store = &self.inner.store;
+        let mut tx = store.begin_change().await?;
+        if !store.edit_post(&mut tx, &post, now).await? {
+            tx.rollback().await?;
+            return Err(ApiError::not_found("post"));
+        }
+        let change = FeedChange {
+            persona_id: &post.persona_id,
+            item_kind: "post",
+            item_id: post_id,
+            action: "updated",
+            payload: post_payload(&post),
+        };
+        tx.commit(change, now).await?;
+        self.post_view(post_id, Some(user)).await
+    }
+
+    pub async fn delete_post(&self, user: &CurrentUser, post_id: &str) -> ApiResult<()> {
+        let post = self.visible_post(post_id).await?;
+        if post.author_id != user.user_id {
+            return Err(ApiError::new(ErrorCode::Forbidden).with_detail("only its author deletes a post"));
+        }
+        let now = self.now_ms();
+        let store = &self.inner.store;
+        let mut tx = store.begin_change().await?;
+        if !store.delete_post(&mut tx, post_id, &user.user_id, now).await? {
+            tx.rollback().await?;
+            return Err(ApiError::not_found("post"));
+        }
+        store.bump_popularity(&mut tx, &post.persona_id, -POST_WEIGHT).await?;
+        let change = FeedChange {
+            persona_id: &post.persona_id,
+            item_kind: "post",
+            item_id: post_id,
+            action: "deleted",
+            payload: post_payload(&post),
+        };
+        tx.commit(change, now).await?;
+        let images: Vec<StoredImage> = serde_json::from_str(&post.images).unwrap_or_default();
+        self.delete_image_objects(&images).await;
+        Ok(())
+    }
+
+    pub async fn post_view(&self, post_id: &str, viewer: Option<&CurrentUser>) -> ApiResult<PostView> {
+        let post = self.visible_post(post_id).await?;
+        let mut views = self.post_views(vec![post], viewer).await?;
+        views.pop().ok_or_else(|| ApiError::not_found("post"))
+    }
+
+    pub async fn feed(
+        &self,
+        persona_id: Option<&str>,
+        sort: FeedSort,
+        cursor: Option<&str>,
+        limit: i64,
+        viewer: Option<&CurrentUser>,
+    ) -> ApiResult<PostPage> {
+        if let Some(persona_id) = persona_id {
+            self.live_persona(persona_id).await?;
+        }
+        let after = cursor.map(decode_cursor).transpose()?;
+        let mut rows = self.inner.store.feed(persona_id, sort, after.as_ref(), limit).await?;
+        let next_cursor = if rows.len() as i64 > limit {
+            rows.truncate(limit as usize);
+            rows.last().map(|last| {
+                encode_cursor(if sort == FeedSort::Hot { last.hot_rank } else { last.created_at }, &last.id)
+            })
+        } else {
+            None
+        };
+        Ok(PostPage { items: self.post_views(rows, viewer).await?, next_cursor })
+    }
+
+    async fn post_views(&self, rows: Vec<PostRow>, viewer: Option<&CurrentUser>) -> ApiResult<Vec<PostView>> {
+        let store = &self.inner.store;
+        let authors: Authors = self.authors(rows.iter().map(|row| row.author_id.clone())).await?;
+        let persona_ids: Vec<String> = rows.iter().map(|row| row.persona_id.clone()).collect();
+        let personas: HashMap<String, String> =
+            store.personas_by_ids(&persona_ids).await?.into_iter().map(|persona| (persona.id, persona.name)).collect();
+        let ids: Vec<String> = rows.iter().map(|row| row.id.clone()).collect();
+        let mine = match viewer {
+            Some(viewer) => store.reactions_of(&viewer.user_id, "post", &ids).await?,
+            None => HashMap::new(),
+        };
+        let mut views = Vec::with_capacity(rows.len());
+        for row in rows {
+            let stored: Vec<StoredImage> = serde_json::from_str(&row.images).unwrap_or_default();
+            let mut images = Vec::with_capacity(stored.len());
+            for image in &stored {
+                images.push(PostImageView {
+                    urls: self.urls_of(&image.keys).await?,
+                    width: image.width,
+                    height: image.height,
+                });
+            }
+            views.push(PostView {
+                persona: personas
+                    .get(&row.persona_id)
+                    .map(|name| PersonaRef { id: row.persona_id.clone(), name: name.clone() }),
+                author: authors.get(&row.author_id),
+                text_html: render_html(&row.body),
+                my_reaction: mine.get(&row.id).copied().and_then(ReactionValue::from_stored),
+                created_at: millis_to_datetime(row.created_at),
+                edited_at: row.edited_at.map(millis_to_datetime),
+                id: row.id,
+                title: row.title,
+                text: row.body,
+                event_date: row.event_date,
+                images,
+                like_count: row.like_count,
+                dislike_count: row.dislike_count,
+                comment_count: row.comment_count,
+            });
+        }
+        Ok(views)
+    }
+}

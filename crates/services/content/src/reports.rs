@@ -1,0 +1,128 @@
+//! 举报: one open report per user per item, each keeping a snapshot of the content as
+//! reported, counted per item for the staff queue.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use yujie_identity::UserBrief;
+use yujie_kernel::{auth::CurrentUser, clock::millis_to_datetime, ids::new_id, ApiError, ApiResult, ErrorCode};
+
+use crate::{
+    domain::{optional_text, ReportReason},
+    moderation::ItemKind,
+    store::ReportRow,
+    Content,
+};
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct NewReport {
+    pub target_kind: ItemKind,
+    pub target_id: String,
+    pub reason: ReportReason,
+    /// Up to 500 characters.
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct ReportReceipt {
+    pub id: String,
+}
+
+/// One reported item in the staff queue.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct ReportGroup {
+    pub target_kind: String,
+    pub target_id: String,
+    pub open_count: i64,
+    /// The content as it is now; `null` once deleted or removed.
+    #[schema(value_type = Option<Object>)]
+    pub content: Option<serde_json::Value>,
+    pub author: Option<UserBrief>,
+    pub author_id: String,
+    /// Each reason with how many open reports give it.
+    pub reasons: BTreeMap<String, i64>,
+    pub reports: Vec<ReportDetail>,
+    pub last_reported_at: chrono::DateTime<chrono::Utc>,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct ReportDetail {
+    pub id: String,
+    pub reporter_id: String,
+    pub reason: String,
+    pub note: Option<String>,
+    /// The content as it was when reported.
+    #[schema(value_type = Object)]
+    pub snapshot: serde_json::Value,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl Content {
+    pub async fn file_report(&self, user: &CurrentUser, new: &NewReport) -> ApiResult<ReportReceipt> {
+        let note = optional_text("note", new.note.as_deref(), 500)?;
+        let (author_id, snapshot) = self
+            .item_snapshot(new.target_kind, &new.target_id)
+            .await?
+            .ok_or_else(|| ApiError::invalid_field("target_id", "no such visible item"))?;
+        let row = ReportRow {
+            id: new_id(),
+            target_kind: new.target_kind.as_str().to_owned(),
+            target_id: new.target_id.clone(),
+            reporter_id: user.user_id.clone(),
+            reason: new.reason.as_str().to_owned(),
+            note,
+            snapshot: snapshot.to_string(),
+            created_at: self.now_ms(),
+        };
+        let store = &self.inner.store;
+        let mut tx = store.begin().await?;
+        if !store.insert_report(&mut tx, &row, &author_id).await? {
+            tx.rollback().await?;
+            return Err(ApiError::new(ErrorCode::Conflict).with_detail("you already have an open report on this item"));
+        }
+        tx.commit().await?;
+        Ok(ReportReceipt { id: row.id })
+    }
+
+    /// The staff queue: reported items, most reported first, with their reasons counted.
+    pub async fn report_queue(&self, limit: i64) -> ApiResult<Vec<ReportGroup>> {
+        let store = &self.inner.store;
+        let groups = store.open_report_groups(limit.clamp(1, 200)).await?;
+        let authors = self.authors(groups.iter().map(|group| group.author_id.clone())).await?;
+        let mut queue = Vec::with_capacity(groups.len());
+        for group in groups {
+            let reports = store.open_reports(&group.target_kind, &group.target_id).await?;
+            let mut reasons = BTreeMap::new();
+            for report in &reports {
+                *reasons.entry(report.reason.clone()).or_insert(0) += 1;
+            }
+            let content = match ItemKind::parse(&group.target_kind) {
+                Ok(kind) => self.item_snapshot(kind, &group.target_id).await?.map(|(_, snapshot)| snapshot),
+                Err(_) => None,
+            };
+            queue.push(ReportGroup {
+                author: authors.get(&group.author_id),
+                content,
+                reasons,
+                reports: reports
+                    .into_iter()
+                    .map(|report| ReportDetail {
+                        snapshot: serde_json::from_str(&report.snapshot).unwrap_or_default(),
+                        created_at: millis_to_datetime(report.created_at),
+                        id: report.id,
+                        reporter_id: report.reporter_id,
+                        reason: report.reason,
+                        note: report.note,
+                    })
+                    .collect(),
+                last_reported_at: millis_to_datetime(group.last_reported_at),
+                target_kind: group.target_kind,
+                target_id: group.target_id,
+                open_count: group.open_count,
+                author_id: group.author_id,
+            });
+        }
+        Ok(queue)
+    }
+}

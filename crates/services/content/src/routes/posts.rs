@@ -1,0 +1,187 @@
+use axum::{
+    extract::{multipart::MultipartError, Multipart, Path, State},
+    http::StatusCode,
+};
+use serde::Deserialize;
+use utoipa::IntoParams;
+use yujie_kernel::{
+    auth::{CurrentUser, MaybeUser},
+    error::Problem,
+    http::{ApiJson, ApiQuery},
+    ApiError, ApiResult, ErrorCode,
+};
+
+use crate::{
+    posts::{NewPost, PostEdit, PostPage, PostView, MAX_POST_IMAGES},
+    reactions::{Reactable, ReactionRequest, ReactionState},
+    store::FeedSort,
+    Content,
+};
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct FeedQuery {
+    /// `new` (default) or `hot` (a stored, time-decayed score of reactions and comments).
+    pub sort: Option<String>,
+    pub cursor: Option<String>,
+    /// 1 to 50, default 20.
+    pub limit: Option<i64>,
+}
+
+pub(super) fn page_limit(limit: Option<i64>) -> ApiResult<i64> {
+    let limit = limit.unwrap_or(20);
+    if (1..=50).contains(&limit) {
+        Ok(limit)
+    } else {
+        Err(ApiError::invalid_field("limit", "must be between 1 and 50"))
+    }
+}
+
+fn feed_sort(sort: Option<&str>) -> ApiResult<FeedSort> {
+    match sort {
+        None | Some("new") => Ok(FeedSort::New),
+        Some("hot") => Ok(FeedSort::Hot),
+        Some(_) => Err(ApiError::invalid_field("sort", "must be new or hot")),
+    }
+}
+
+/// The global feed of posts.
+#[utoipa::path(get, path = "/posts", tag = "content", params(FeedQuery),
+    responses((status = 200, body = PostPage), (status = 422, body = Problem)))]
+pub async fn global_feed(
+    State(content): State<Content>,
+    MaybeUser(viewer): MaybeUser,
+    ApiQuery(query): ApiQuery<FeedQuery>,
+) -> ApiResult<ApiJson<PostPage>> {
+    let sort = feed_sort(query.sort.as_deref())?;
+    Ok(ApiJson(content.feed(None, sort, query.cursor.as_deref(), page_limit(query.limit)?, viewer.as_ref()).await?))
+}
+
+/// A persona's posts.
+#[utoipa::path(get, path = "/personas/{persona_id}/posts", tag = "content", params(("persona_id" = String, Path), FeedQuery),
+    responses((status = 200, body = PostPage), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn persona_feed(
+    State(content): State<Content>,
+    MaybeUser(viewer): MaybeUser,
+    Path(persona_id): Path<String>,
+    ApiQuery(query): ApiQuery<FeedQuery>,
+) -> ApiResult<ApiJson<PostPage>> {
+    let sort = feed_sort(query.sort.as_deref())?;
+    Ok(ApiJson(
+        content
+            .feed(Some(&persona_id), sort, query.cursor.as_deref(), page_limit(query.limit)?, viewer.as_ref())
+            .await?,
+    ))
+}
+
+#[utoipa::path(get, path = "/posts/{post_id}", tag = "content", params(("post_id" = String, Path)),
+    responses((status = 200, body = PostView), (status = 404, body = Problem)))]
+pub async fn get_post(
+    State(content): State<Content>,
+    MaybeUser(viewer): MaybeUser,
+    Path(post_id): Path<String>,
+) -> ApiResult<ApiJson<PostView>> {
+    Ok(ApiJson(content.post_view(&post_id, viewer.as_ref()).await?))
+}
+
+/// Publishes a post (members only): multipart with `persona_id`, `title`, `text`, an
+/// optional `event_date` (YYYY-MM-DD) and up to 9 `images` parts.
+#[utoipa::path(post, path = "/posts", tag = "content", security(("bearer" = [])),
+    request_body(content_type = "multipart/form-data", description = "persona_id, title, text, event_date?, images (0–9 files)"),
+    responses((status = 201, body = PostView), (status = 401, body = Problem), (status = 403, body = Problem),
+              (status = 413, body = Problem), (status = 422, body = Problem), (status = 429, body = Problem)))]
+pub async fn create_post(
+    State(content): State<Content>,
+    user: CurrentUser,
+    multipart: Multipart,
+) -> ApiResult<(StatusCode, ApiJson<PostView>)> {
+    if !user.is_member() {
+        return Err(ApiError::new(ErrorCode::Forbidden).with_detail("posting is for members (会员)"));
+    }
+    let new = read_post_form(multipart, content.inner.platform.config.media.max_bytes).await?;
+    Ok((StatusCode::CREATED, ApiJson(content.create_post(&user, new).await?)))
+}
+
+/// The body limit of post creation: nine images and the text fields.
+pub fn post_body_limit(max_image_bytes: usize) -> axum::extract::DefaultBodyLimit {
+    axum::extract::DefaultBodyLimit::max(MAX_POST_IMAGES * max_image_bytes + (1 << 20))
+}
+
+async fn read_post_form(mut multipart: Multipart, max_image_bytes: usize) -> ApiResult<NewPost> {
+    let broken = |error: MultipartError| {
+        if error.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::new(ErrorCode::PayloadTooLarge)
+        } else {
+            ApiError::new(ErrorCode::MalformedBody).with_detail(error.body_text())
+        }
+    };
+    let mut form = NewPost {
+        persona_id: String::new(),
+        title: String::new(),
+        text: String::new(),
+        event_date: None,
+        images: Vec::new(),
+    };
+    while let Some(mut field) = multipart.next_field().await.map_err(broken)? {
+        let name = field.name().unwrap_or_default().to_owned();
+        if name == "images" {
+            if form.images.len() == MAX_POST_IMAGES {
+                return Err(ApiError::invalid_field("images", format!("at most {MAX_POST_IMAGES} images")));
+            }
+            let field_name = format!("images[{}]", form.images.len());
+            let mut bytes = Vec::new();
+            while let Some(chunk) = field.chunk().await.map_err(broken)? {
+                if bytes.len() + chunk.len() > max_image_bytes {
+                    return Err(ApiError::new(ErrorCode::PayloadTooLarge)
+                        .with_field(field_name, format!("must be at most {max_image_bytes} bytes")));
+                }
+                bytes.extend_from_slice(&chunk);
+            }
+            form.images.push(bytes);
+            continue;
+        }
+        let value = field.text().await.map_err(broken)?;
+        match name.as_str() {
+            "persona_id" => form.persona_id = value,
+            "title" => form.title = value,
+            "text" => form.text = value,
+            "event_date" => form.event_date = Some(value),
+            _ => {}
+        }
+    }
+    Ok(form)
+}
+
+/// Edits the title, text or event date; only the author may. The post shows it was edited.
+#[utoipa::path(patch, path = "/posts/{post_id}", tag = "content", security(("bearer" = [])), params(("post_id" = String, Path)),
+    request_body = PostEdit, responses((status = 200, body = PostView), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn edit_post(
+    State(content): State<Content>,
+    user: CurrentUser,
+    Path(post_id): Path<String>,
+    ApiJson(edit): ApiJson<PostEdit>,
+) -> ApiResult<ApiJson<PostView>> {
+    Ok(ApiJson(content.edit_post(&user, &post_id, &edit).await?))
+}
+
+#[utoipa::path(delete, path = "/posts/{post_id}", tag = "content", security(("bearer" = [])), params(("post_id" = String, Path)),
+    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn delete_post(
+    State(content): State<Content>,
+    user: CurrentUser,
+    Path(post_id): Path<String>,
+) -> ApiResult<StatusCode> {
+    content.delete_post(&user, &post_id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Likes or dislikes a post: the other one switches, the same one again takes it back.
+#[utoipa::path(put, path = "/posts/{post_id}/reaction", tag = "content", security(("bearer" = [])), params(("post_id" = String, Path)),
+    request_body = ReactionRequest, responses((status = 200, body = ReactionState), (status = 404, body = Problem), (status = 429, body = Problem)))]
+pub async fn react_to_post(
+    State(content): State<Content>,
+    user: CurrentUser,
+    Path(post_id): Path<String>,
+    ApiJson(request): ApiJson<ReactionRequest>,
+) -> ApiResult<ApiJson<ReactionState>> {
+    Ok(ApiJson(content.react(&user, Reactable::Post, &post_id, request.reaction).await?))
+}

@@ -1,0 +1,182 @@
+use super::{personas::set_removed, ChangeTx, ContentStore};
+use crate::hot::{hot_rank, post_score};
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct PostRow {
+    pub id: String,
+    pub persona_id: String,
+    pub author_id: String,
+    pub title: String,
+    pub body: String,
+    pub event_date: Option<String>,
+    /// A JSON array of stored images.
+    pub images: String,
+    pub like_count: i64,
+    pub dislike_count: i64,
+    pub comment_count: i64,
+    pub hot_rank: i64,
+    pub created_at: i64,
+    pub edited_at: Option<i64>,
+    pub deleted_at: Option<i64>,
+    pub removed_at: Option<i64>,
+}
+
+const COLUMNS: &str =
+    "posts.id, posts.persona_id, posts.author_id, posts.title, posts.body, posts.event_date, posts.images, \
+    posts.like_count, posts.dislike_count, posts.comment_count, posts.hot_rank, posts.created_at, posts.edited_at, \
+    posts.deleted_at, posts.removed_at";
+
+/// Posts shown publicly: not deleted, not removed, about a live persona.
+const VISIBLE: &str = "posts.deleted_at IS NULL AND posts.removed_at IS NULL AND personas.removed_at IS NULL";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FeedSort {
+    New,
+    Hot,
+}
+
+impl ContentStore {
+    pub async fn post(&self, id: &str) -> sqlx::Result<Option<PostRow>> {
+        sqlx::query_as(&format!("SELECT {COLUMNS} FROM posts WHERE posts.id = ?"))
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await
+    }
+
+    /// A visible post, with its persona live.
+    pub async fn visible_post(&self, id: &str) -> sqlx::Result<Option<PostRow>> {
+        sqlx::query_as(&format!(
+            "SELECT {COLUMNS} FROM posts JOIN personas ON personas.id = posts.persona_id WHERE posts.id = ? AND {VISIBLE}"
+        ))
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await
+    }
+
+    /// One page of the global feed or a persona's, `limit + 1` rows. The cursor is the
+    /// last row's (sort key, id): keyset pages stay correct while new posts arrive.
+    pub async fn feed(
+        &self,
+        persona_id: Option<&str>,
+        sort: FeedSort,
+        after: Option<&(i64, String)>,
+        limit: i64,
+    ) -> sqlx::Result<Vec<PostRow>> {
+        let key = match sort {
+            FeedSort::New => "posts.created_at",
+            FeedSort::Hot => "posts.hot_rank",
+        };
+        let mut sql =
+            format!("SELECT {COLUMNS} FROM posts JOIN personas ON personas.id = posts.persona_id WHERE {VISIBLE}");
+        if persona_id.is_some() {
+            sql.push_str(" AND posts.persona_id = ?");
+        }
+        if after.is_some() {
+            sql.push_str(&format!(" AND ({key} < ? OR ({key} = ? AND posts.id < ?))"));
+        }
+        sql.push_str(&format!(" ORDER BY {key} DESC, posts.id DESC LIMIT ?"));
+        let mut query = sqlx::query_as(&sql);
+        if let Some(persona_id) = persona_id {
+            query = query.bind(persona_id);
+        }
+        if let Some((value, id)) = after {
+            query = query.bind(*value).bind(*value).bind(id.clone());
+        }
+        query.bind(limit + 1).fetch_all(self.pool()).await
+    }
+
+    pub async fn insert_post(&self, tx: &mut ChangeTx, row: &PostRow) -> sqlx::Result<()> {
+        sqlx::query(
+            "INSERT INTO posts (id, persona_id, author_id, title, body, event_date, images, like_count, dislike_count, \
+             comment_count, hot_rank, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 0, 0, 0, ?, ?)",
+        )
+        .bind(&row.id)
+        .bind(&row.persona_id)
+        .bind(&row.author_id)
+        .bind(&row.title)
+        .bind(&row.body)
+        .bind(&row.event_date)
+        .bind(&row.images)
+        .bind(hot_rank(0, row.created_at))
+        .bind(row.created_at)
+        .execute(tx.conn())
+        .await?;
+        Ok(())
+    }
+
+    /// Edits a visible post of `author_id`, marking it edited.
+    pub async fn edit_post(&self, tx: &mut ChangeTx, row: &PostRow, now: i64) -> sqlx::Result<bool> {
+        let updated = sqlx::query(
+            "UPDATE posts SET title = ?, body = ?, event_date = ?, edited_at = ? \
+             WHERE id = ? AND author_id = ? AND deleted_at IS NULL AND removed_at IS NULL",
+        )
+        .bind(&row.title)
+        .bind(&row.body)
+        .bind(&row.event_date)
+        .bind(now)
+        .bind(&row.id)
+        .bind(&row.author_id)
+        .execute(tx.conn())
+        .await?;
+        Ok(updated.rows_affected() == 1)
+    }
+
+    pub async fn delete_post(&self, tx: &mut ChangeTx, id: &str, author_id: &str, now: i64) -> sqlx::Result<bool> {
+        let deleted =
+            sqlx::query("UPDATE posts SET deleted_at = ? WHERE id = ? AND author_id = ? AND deleted_at IS NULL")
+                .bind(now)
+                .bind(id)
+                .bind(author_id)
+                .execute(tx.conn())
+                .await?;
+        Ok(deleted.rows_affected() == 1)
+    }
+
+    pub async fn set_post_removed(
+        &self,
+        tx: &mut ChangeTx,
+        id: &str,
+        removal: Option<(&str, i64)>,
+    ) -> sqlx::Result<bool> {
+        set_removed(tx.conn(), "posts", id, removal).await
+    }
+
+    /// Adds to a post's counters and recomputes its hot rank, in one statement.
+    pub async fn bump_post(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+        id: &str,
+        likes: i64,
+        dislikes: i64,
+        comments: i64,
+    ) -> sqlx::Result<()> {
+        sqlx::query(
+            "UPDATE posts SET like_count = like_count + ?, dislike_count = dislike_count + ?, \
+             comment_count = comment_count + ? WHERE id = ?",
+        )
+        .bind(likes)
+        .bind(dislikes)
+        .bind(comments)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+        let row: PostRow = sqlx::query_as(&format!("SELECT {COLUMNS} FROM posts WHERE posts.id = ?"))
+            .bind(id)
+            .fetch_one(&mut *conn)
+            .await?;
+        let rank = hot_rank(post_score(row.like_count, row.dislike_count, row.comment_count), row.created_at);
+        sqlx::query("UPDATE posts SET hot_rank = ? WHERE id = ?").bind(rank).bind(id).execute(&mut *conn).await?;
+        Ok(())
+    }
+
+    /// A user's posts, newest first, whatever their state (for staff).
+    pub async fn posts_by_author(&self, author_id: &str, limit: i64) -> sqlx::Result<Vec<PostRow>> {
+        sqlx::query_as(&format!(
+            "SELECT {COLUMNS} FROM posts WHERE posts.author_id = ? ORDER BY posts.created_at DESC LIMIT ?"
+        ))
+        .bind(author_id)
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await
+    }
+}

@@ -1,0 +1,108 @@
+use sqlx::{Any, Transaction};
+use yujie_db::is_unique_violation;
+
+use super::ContentStore;
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ReportRow {
+    pub id: String,
+    pub target_kind: String,
+    pub target_id: String,
+    pub reporter_id: String,
+    pub reason: String,
+    pub note: Option<String>,
+    /// The content as it was when reported (JSON).
+    pub snapshot: String,
+    pub created_at: i64,
+}
+
+/// A reported item with its count of open reports: one row of the staff queue.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ReportGroupRow {
+    pub target_kind: String,
+    pub target_id: String,
+    pub author_id: String,
+    pub open_count: i64,
+    pub last_reported_at: i64,
+}
+
+const COLUMNS: &str = "id, target_kind, target_id, reporter_id, reason, note, snapshot, created_at";
+
+impl ContentStore {
+    /// Files a report and counts it on its target; `false` if this user already has an
+    /// open report on it (the open key is unique while the report is open).
+    pub async fn insert_report(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        row: &ReportRow,
+        author_id: &str,
+    ) -> sqlx::Result<bool> {
+        let open_key = format!("{}:{}:{}", row.target_kind, row.target_id, row.reporter_id);
+        let inserted = sqlx::query(
+            "INSERT INTO reports (id, target_kind, target_id, reporter_id, reason, note, snapshot, open_key, status, created_at) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open', ?)",
+        )
+        .bind(&row.id)
+        .bind(&row.target_kind)
+        .bind(&row.target_id)
+        .bind(&row.reporter_id)
+        .bind(&row.reason)
+        .bind(&row.note)
+        .bind(&row.snapshot)
+        .bind(open_key)
+        .bind(row.created_at)
+        .execute(&mut **tx)
+        .await;
+        match inserted {
+            Ok(_) => {}
+            Err(error) if is_unique_violation(&error) => return Ok(false),
+            Err(error) => return Err(error),
+        }
+        let counted = sqlx::query(
+            "INSERT INTO report_targets (target_kind, target_id, author_id, open_count, last_reported_at) VALUES (?, ?, ?, 1, ?)",
+        )
+        .bind(&row.target_kind)
+        .bind(&row.target_id)
+        .bind(author_id)
+        .bind(row.created_at)
+        .execute(&mut **tx)
+        .await;
+        match counted {
+            Ok(_) => Ok(true),
+            Err(error) if is_unique_violation(&error) => {
+                sqlx::query(
+                    "UPDATE report_targets SET open_count = open_count + 1, last_reported_at = ? \
+                     WHERE target_kind = ? AND target_id = ?",
+                )
+                .bind(row.created_at)
+                .bind(&row.target_kind)
+                .bind(&row.target_id)
+                .execute(&mut **tx)
+                .await?;
+                Ok(true)
+            }
+            Err(error) => Err(error),
+        }
+    }
+
+    /// Targets with open reports, most reported first.
+    pub async fn open_report_groups(&self, limit: i64) -> sqlx::Result<Vec<ReportGroupRow>> {
+        sqlx::query_as(
+            "SELECT target_kind, target_id, author_id, open_count, last_reported_at FROM report_targets \
+             WHERE open_count > 0 ORDER BY open_count DESC, last_reported_at DESC LIMIT ?",
+        )
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await
+    }
+
+    pub async fn open_reports(&self, kind: &str, target_id: &str) -> sqlx::Result<Vec<ReportRow>> {
+        sqlx::query_as(&format!(
+            "SELECT {COLUMNS} FROM reports WHERE target_kind = ? AND target_id = ? AND status = 'open' ORDER BY created_at"
+        ))
+        .bind(kind)
+        .bind(target_id)
+        .fetch_all(self.pool())
+        .await
+    }
+}
