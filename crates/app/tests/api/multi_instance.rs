@@ -8,7 +8,7 @@ use yujie::ServiceSet;
 use yujie_identity::{HttpIdentityClient, IdentityClient as _};
 use yujie_kernel::{auth::AuthStateSource as _, service::InternalClient, Clock};
 
-use crate::helpers::{eventually, is_mysql, spawn_on, TestBackend};
+use crate::helpers::{eventually, is_mysql, spawn_on, TestApp, TestBackend};
 
 /// Shared state across instances needs Redis: this runs in the MariaDB + Redis pass.
 fn shared_backend_available() -> bool {
@@ -18,15 +18,21 @@ fn shared_backend_available() -> bool {
     is_mysql()
 }
 
+/// Two instances of every service on one database, one Redis and one clock.
+async fn two_instances(customize: impl Fn(&mut yujie_kernel::Config) + Copy) -> (TestApp, TestApp) {
+    let backend = Arc::new(TestBackend::new().await);
+    let clock = Clock::system();
+    let a = spawn_on(backend.clone(), clock.clone(), ServiceSet::all(), customize).await;
+    let b = spawn_on(backend, clock, ServiceSet::all(), customize).await;
+    (a, b)
+}
+
 #[tokio::test]
 async fn a_scan_on_one_instance_completes_a_wait_on_the_other() {
     if !shared_backend_available() {
         return;
     }
-    let backend = Arc::new(TestBackend::new().await);
-    let clock = Clock::system();
-    let a = spawn_on(backend.clone(), clock.clone(), ServiceSet::all(), |_| {}).await;
-    let b = spawn_on(backend, clock, ServiceSet::all(), |_| {}).await;
+    let (a, b) = two_instances(|_| {}).await;
 
     let login = b.create_login().await;
     let login_id = login["login_id"].as_str().unwrap().to_owned();
@@ -58,10 +64,7 @@ async fn a_ban_on_one_instance_is_enforced_on_both_within_a_second() {
     if !shared_backend_available() {
         return;
     }
-    let backend = Arc::new(TestBackend::new().await);
-    let clock = Clock::system();
-    let a = spawn_on(backend.clone(), clock.clone(), ServiceSet::all(), |_| {}).await;
-    let b = spawn_on(backend, clock, ServiceSet::all(), |_| {}).await;
+    let (a, b) = two_instances(|_| {}).await;
     let session = a.sign_in().await;
     // Both instances have the user's state cached as fine.
     assert_eq!(a.get("/api/v1/me", Some(&session.access_token)).await.status(), StatusCode::OK);
@@ -114,13 +117,10 @@ async fn rate_limits_hold_across_instances() {
     if !shared_backend_available() {
         return;
     }
-    let backend = Arc::new(TestBackend::new().await);
-    let clock = Clock::system();
-    let limit = |config: &mut yujie_kernel::Config| {
+    let (a, b) = two_instances(|config| {
         config.http.rate_limits.insert("login_qr".into(), yujie_kernel::config::RateRule { limit: 2, window_secs: 60 });
-    };
-    let a = spawn_on(backend.clone(), clock.clone(), ServiceSet::all(), limit).await;
-    let b = spawn_on(backend, clock, ServiceSet::all(), limit).await;
+    })
+    .await;
     a.create_login().await;
     b.create_login().await;
     for instance in [&a, &b] {

@@ -9,7 +9,7 @@ use yujie_identity::UserBrief;
 use yujie_kernel::{auth::CurrentUser, clock::millis_to_datetime, ids::new_id, ApiError, ApiResult, ErrorCode};
 
 use crate::{
-    cursor::{decode_cursor, encode_cursor},
+    cursor::{decode_cursor, into_page},
     domain::{CommentText, ReactionValue},
     store::CommentRow,
     Content,
@@ -148,13 +148,9 @@ impl Content {
     ) -> ApiResult<CommentPage> {
         self.visible_post(post_id).await?;
         let after = cursor.map(decode_cursor).transpose()?;
-        let mut rows = self.inner.store.root_comments(post_id, hot, after.as_ref(), limit).await?;
-        let next_cursor = if rows.len() as i64 > limit {
-            rows.truncate(limit as usize);
-            rows.last().map(|last| encode_cursor(if hot { last.hot_rank } else { last.created_at }, &last.id))
-        } else {
-            None
-        };
+        let rows = self.inner.store.root_comments(post_id, hot, after.as_ref(), limit).await?;
+        let (rows, next_cursor) =
+            into_page(rows, limit, |last| (if hot { last.hot_rank } else { last.created_at }, last.id.as_str()));
         Ok(CommentPage { items: self.comment_views(rows, viewer, true).await?, next_cursor })
     }
 
@@ -170,13 +166,8 @@ impl Content {
         let root = root.ok_or_else(|| ApiError::not_found("comment"))?;
         self.visible_post(&root.post_id).await?;
         let after = cursor.map(decode_cursor).transpose()?;
-        let mut rows = self.inner.store.replies(comment_id, after.as_ref(), limit).await?;
-        let next_cursor = if rows.len() as i64 > limit {
-            rows.truncate(limit as usize);
-            rows.last().map(|last| encode_cursor(last.created_at, &last.id))
-        } else {
-            None
-        };
+        let rows = self.inner.store.replies(comment_id, after.as_ref(), limit).await?;
+        let (rows, next_cursor) = into_page(rows, limit, |last| (last.created_at, last.id.as_str()));
         Ok(CommentPage { items: self.comment_views(rows, viewer, false).await?, next_cursor })
     }
 

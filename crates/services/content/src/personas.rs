@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 use yujie_kernel::{clock::millis_to_datetime, ids::new_id, ApiError, ApiResult, ErrorCode};
 
 use crate::{
-    cursor::{decode_cursor, encode_cursor},
+    cursor::{decode_cursor, into_page},
     domain::{normalize, search_grams, Aliases, PersonaName, Section},
     store::{FeedChange, PersonaRow, PersonaSort},
     views::{entry_view, PersonaDetail, PersonaPage},
@@ -169,15 +169,10 @@ impl Content {
 
     pub async fn list_personas(&self, sort: PersonaSort, cursor: Option<&str>, limit: i64) -> ApiResult<PersonaPage> {
         let after = cursor.map(decode_cursor).transpose()?;
-        let mut rows = self.inner.store.list_personas(sort, after.as_ref(), limit).await?;
-        let next_cursor = if rows.len() as i64 > limit {
-            rows.truncate(limit as usize);
-            rows.last().map(|last| {
-                encode_cursor(if sort == PersonaSort::Popular { last.popularity } else { last.created_at }, &last.id)
-            })
-        } else {
-            None
-        };
+        let rows = self.inner.store.list_personas(sort, after.as_ref(), limit).await?;
+        let (rows, next_cursor) = into_page(rows, limit, |last| {
+            (if sort == PersonaSort::Popular { last.popularity } else { last.created_at }, last.id.as_str())
+        });
         Ok(PersonaPage { items: self.cards(&rows).await?, next_cursor })
     }
 

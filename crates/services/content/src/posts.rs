@@ -10,7 +10,7 @@ use yujie_kernel::{
 use yujie_media::{check_and_render, ImageLimits};
 
 use crate::{
-    cursor::{decode_cursor, encode_cursor},
+    cursor::{decode_cursor, into_page},
     domain::{EventDate, PostText, PostTitle, ReactionValue},
     store::{FeedChange, FeedSort, PostRow, POST_WEIGHT},
     text::render_html,
@@ -275,15 +275,10 @@ impl Content {
             self.live_persona(persona_id).await?;
         }
         let after = cursor.map(decode_cursor).transpose()?;
-        let mut rows = self.inner.store.feed(persona_id, sort, after.as_ref(), limit).await?;
-        let next_cursor = if rows.len() as i64 > limit {
-            rows.truncate(limit as usize);
-            rows.last().map(|last| {
-                encode_cursor(if sort == FeedSort::Hot { last.hot_rank } else { last.created_at }, &last.id)
-            })
-        } else {
-            None
-        };
+        let rows = self.inner.store.feed(persona_id, sort, after.as_ref(), limit).await?;
+        let (rows, next_cursor) = into_page(rows, limit, |last| {
+            (if sort == FeedSort::Hot { last.hot_rank } else { last.created_at }, last.id.as_str())
+        });
         Ok(PostPage { items: self.post_views(rows, viewer).await?, next_cursor })
     }
 
