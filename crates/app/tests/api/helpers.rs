@@ -64,6 +64,28 @@ impl TestBackend {
     }
 }
 
+impl Drop for TestBackend {
+    /// Drops the test's MySQL database, so runs do not pile databases up on the server.
+    fn drop(&mut self) {
+        if self.s3.is_none() {
+            return;
+        }
+        let (url, name) = (self.database_url.clone(), self.redis_prefix.clone());
+        let dropped = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().ok()?;
+            runtime.block_on(async {
+                use sqlx::Connection as _;
+                let mut connection = sqlx::AnyConnection::connect(&url).await.ok()?;
+                sqlx::query(&format!("DROP DATABASE IF EXISTS `{name}`")).execute(&mut connection).await.ok()
+            })
+        })
+        .join();
+        if !matches!(dropped, Ok(Some(_))) {
+            eprintln!("could not drop test database {}", self.redis_prefix);
+        }
+    }
+}
+
 /// A fresh bucket on the S3-compatible test server (`YUJIE_TEST_S3_ENDPOINT`).
 async fn create_bucket(bucket: &str) -> (String, String) {
     let endpoint = std::env::var("YUJIE_TEST_S3_ENDPOINT").unwrap_or_else(|_| "http://127.0.0.1:5055".into());
