@@ -99,9 +99,15 @@ async fn a_process_without_identity_reaches_it_over_http() {
     assert_eq!(content.get("/api/v1/me", None).await.status(), StatusCode::NOT_FOUND);
     assert_eq!(content.get("/readyz", None).await.status(), StatusCode::OK);
 
-    // ...and its identity client works over the internal API.
-    let session = identity.sign_in().await;
     let client = HttpIdentityClient::new(InternalClient::new(&content.platform, &identity.staff, "identity"));
+    // ...but checks the tokens identity issued, and names authors, over identity's
+    // internal API.
+    let session = identity.sign_in().await;
+    let persona = content.create_persona(&session.access_token, "范冰冰", &[]).await;
+    assert_eq!(persona["creator"]["id"], session.user_id.as_str());
+    assert!(persona["creator"]["nickname"].as_str().unwrap().starts_with("加油站用户"));
+    let briefs = client.user_briefs(std::slice::from_ref(&session.user_id)).await.unwrap();
+    assert_eq!(briefs[0].id, session.user_id);
     let state = client.user_state(&session.user_id).await.unwrap().unwrap();
     assert_eq!(state.banned_until, None);
     assert!(client.user_state("nobody").await.unwrap().is_none());
@@ -110,6 +116,14 @@ async fn a_process_without_identity_reaches_it_over_http() {
     assert!(client.user_state(&session.user_id).await.unwrap().unwrap().banned_until.is_some());
     assert!(!client.ban("nobody", &ban).await.unwrap());
     assert_eq!(identity.get("/api/v1/me", Some(&session.access_token)).await.status(), StatusCode::FORBIDDEN);
+    let refused = eventually(Duration::from_secs(3), || async {
+        let body = serde_json::json!({ "name": "李冰冰" });
+        content.post_json("/api/v1/personas", Some(&session.access_token), &body).await.status()
+            == StatusCode::FORBIDDEN
+    })
+    .await
+    .expect("the content process never saw the ban");
+    assert!(refused <= Duration::from_millis(1100), "took {refused:?}");
 }
 
 #[tokio::test]
