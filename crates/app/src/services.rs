@@ -43,6 +43,9 @@ impl ServiceSet {
         if self.runs("identity") {
             all.push(yujie_identity::migrations());
         }
+        if self.runs("billing") {
+            all.push(yujie_billing::migrations());
+        }
         if self.runs("content") {
             all.push(yujie_content::migrations());
         }

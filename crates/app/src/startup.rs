@@ -6,6 +6,7 @@ use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 use utoipa::OpenApi as _;
 use utoipa_axum::router::OpenApiRouter;
+use yujie_billing::Billing;
 use yujie_blob::Blob;
 use yujie_content::Content;
 use yujie_db::Db;
@@ -35,8 +36,9 @@ pub struct Application {
 impl Application {
     /// Binds both listeners first (port 0 picks a free port), then builds everything
     /// on top, so URLs derived from the bound addresses are known to every service.
-    pub async fn build(config: Config, services: ServiceSet, clock: Clock) -> anyhow::Result<Self> {
+    pub async fn build(mut config: Config, services: ServiceSet, clock: Clock) -> anyhow::Result<Self> {
         config.validate()?;
+        yujie_billing::fill_local_payment_keys(&mut config)?;
         let public_listener = bind(&config.public.bind, "public").await?;
         let staff_listener = bind(&config.staff.bind, "staff").await?;
         let public_base_url = base_url(&config.public.base_url, &public_listener)?;
@@ -85,11 +87,10 @@ impl Application {
         if services.runs("content") {
             parts.push(Content::build(&platform, authenticator.clone(), identity.clone()).routes());
         }
-        let others: [(&str, BuildRoutes); 3] = [
-            ("billing", yujie_billing::routes),
-            ("companion", yujie_companion::routes),
-            ("admin", yujie_admin::routes),
-        ];
+        if services.runs("billing") {
+            parts.push(Billing::build(&platform, authenticator.clone(), identity.clone())?.routes());
+        }
+        let others: [(&str, BuildRoutes); 2] = [("companion", yujie_companion::routes), ("admin", yujie_admin::routes)];
         for (name, routes) in others {
             if services.runs(name) {
                 parts.push(routes(&platform));
@@ -194,7 +195,9 @@ fn assemble(platform: &Platform, parts: Vec<ServiceRoutes>) -> (Router, Router, 
 #[cfg(feature = "standins")]
 fn mount_standins(router: Router, platform: &Platform) -> Router {
     if platform.config.standins.enabled {
-        tracing::warn!("local stand-ins for WeChat are enabled: sign-in is simulated");
+        tracing::warn!(
+            "local stand-ins for WeChat, WeChat Pay and Alipay are enabled: sign-in and payments are simulated"
+        );
         router.nest(yujie_kernel::config::STANDIN_PATH, yujie_standins::router(platform))
     } else {
         router

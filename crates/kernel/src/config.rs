@@ -12,6 +12,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::Secret;
 
+mod billing;
+pub use billing::{AlipayConfig, BillingConfig, PlanConfig, PlatformKey, WechatPayConfig};
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
 pub enum Mode {
@@ -36,6 +39,7 @@ pub struct Config {
     pub internal: InternalConfig,
     pub wechat: WechatConfig,
     pub media: MediaConfig,
+    pub billing: BillingConfig,
     pub standins: StandinsConfig,
     pub log: LogConfig,
 }
@@ -169,6 +173,10 @@ pub struct StandinsConfig {
     /// Serve local stand-ins for WeChat (and later payments and the AI provider) under
     /// `/_standin/` on the public listener. Local mode only.
     pub enabled: bool,
+    /// The payment stand-ins' own signing keys (WeChat Pay's platform key, Alipay's
+    /// key), PKCS#8 PEM. Empty: generated at first start with our local test keys.
+    pub wechatpay_private_key: Secret,
+    pub alipay_private_key: Secret,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -209,6 +217,7 @@ impl Default for Config {
             internal: InternalConfig::default(),
             wechat: WechatConfig::default(),
             media: MediaConfig::default(),
+            billing: BillingConfig::default(),
             standins: StandinsConfig::default(),
             log: LogConfig::default(),
         }
@@ -268,6 +277,7 @@ impl Default for HttpConfig {
                 ("comment_create".into(), rule(60, 3600)),
                 ("report_create".into(), rule(30, 3600)),
                 ("reaction".into(), rule(600, 3600)),
+                ("order_create".into(), rule(30, 3600)),
             ]),
         }
     }
@@ -318,7 +328,7 @@ impl Default for MediaConfig {
 
 impl Default for StandinsConfig {
     fn default() -> Self {
-        Self { enabled: true }
+        Self { enabled: true, wechatpay_private_key: Secret::default(), alipay_private_key: Secret::default() }
     }
 }
 
@@ -369,8 +379,14 @@ impl Config {
                 "wechat.encoding_aes_key must be the 43-character EncodingAESKey in safe or compatible mode".into(),
             );
         }
+        self.billing.problems(&mut problems);
         if self.mode == Mode::Local {
             return problems;
+        }
+        self.billing.production_problems(&mut problems);
+        let derived_notify = self.billing.wechatpay.notify_url.is_empty() || self.billing.alipay.notify_url.is_empty();
+        if derived_notify && !self.public.base_url.starts_with("https://") {
+            problems.push("public.base_url must be an https URL when billing notify URLs are derived from it".into());
         }
         let mut refuse_default = |name: &str, value: &str, default: &str| {
             if value == default || value.is_empty() {
@@ -439,7 +455,21 @@ mod tests {
     fn production_refuses_defaults_and_says_why() {
         let config = Config { mode: Mode::Production, ..Config::default() };
         let message = config.validate().unwrap_err().to_string();
-        for key in ["auth.jwt_secret", "internal.token", "wechat.app_secret", "wechat.token", "standins.enabled"] {
+        for key in [
+            "auth.jwt_secret",
+            "internal.token",
+            "wechat.app_secret",
+            "wechat.token",
+            "standins.enabled",
+            "billing.wechatpay.merchant_private_key",
+            "billing.wechatpay.api_v3_key",
+            "billing.wechatpay.mchid",
+            "billing.wechatpay.merchant_serial",
+            "billing.wechatpay.platform_keys",
+            "billing.alipay.app_private_key",
+            "billing.alipay.alipay_public_key",
+            "public.base_url",
+        ] {
             assert!(message.contains(key), "{key} missing from: {message}");
         }
     }
@@ -454,6 +484,18 @@ mod tests {
         config.wechat.token = Secret::new("realtoken");
         config.wechat.encoding_aes_key = Secret::new("a".repeat(43));
         config.standins.enabled = false;
+        config.public.base_url = "https://yujie.example.com".into();
+        let billing = &mut config.billing;
+        billing.wechatpay.appid = "wx2421b1c4370ec43b".into();
+        billing.wechatpay.mchid = "1230000109".into();
+        billing.wechatpay.merchant_serial = "3775B6A45ACD588826D15E583A95F5DD20D1CD45".into();
+        billing.wechatpay.merchant_private_key = Secret::new("-----BEGIN PRIVATE KEY-----");
+        billing.wechatpay.api_v3_key = Secret::new("b".repeat(32));
+        billing.wechatpay.platform_keys =
+            vec![PlatformKey { serial: "PUB_KEY_ID_0114232134912410000000000000".into(), pem: "pem".into() }];
+        billing.alipay.app_id = "2021004100000000".into();
+        billing.alipay.app_private_key = Secret::new("MIIEv");
+        billing.alipay.alipay_public_key = "MIIBI".into();
         config.validate().unwrap();
     }
 

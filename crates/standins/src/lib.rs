@@ -3,6 +3,7 @@
 //! mounted under `/_standin/` only when `standins.enabled` is set, which production
 //! mode refuses, and production images are built without this crate.
 
+pub mod payments;
 pub mod wechat;
 
 use axum::Router;
@@ -10,5 +11,8 @@ use yujie_kernel::Platform;
 
 /// Every stand-in's routes, to nest under `/_standin`.
 pub fn router(platform: &Platform) -> Router {
-    Router::new().nest("/wechat", wechat::router(platform))
+    Router::new()
+        .nest("/wechat", wechat::router(platform))
+        .nest("/wechatpay", payments::wechatpay::router(platform))
+        .nest("/alipay", payments::alipay::router(platform))
 }

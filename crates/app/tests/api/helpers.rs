@@ -60,6 +60,9 @@ impl TestBackend {
             config.storage.s3_url_mode = "presigned".into();
         }
         config.log.filter = "warn".into();
+        // Generated once per machine and shared by every test: RSA key generation is slow.
+        config.billing.local_keys_file =
+            std::env::temp_dir().join("yujie-test-payment-keys.json").display().to_string();
         config
     }
 }

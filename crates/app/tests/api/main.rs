@@ -6,6 +6,10 @@ mod content_helpers;
 mod helpers;
 
 mod authorization;
+mod billing;
+mod billing_authorization;
+mod billing_helpers;
+mod billing_refusals;
 mod callback;
 mod content_authorization;
 mod content_authorization_posts;

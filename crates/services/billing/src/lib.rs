@@ -1,15 +1,151 @@
 //! Billing: membership plans, orders, WeChat Pay and Alipay, exactly-once fulfilment (F0).
 //!
-//! Its place in the process is ready: the binary mounts its router (public routes under
-//! `/api/v1`, internal ones under `/internal/billing` on the staff listener) and runs its
-//! workers. Its routes, tables and workers arrive with its issue.
+//! A client names a plan and a channel; the order is stored first (with an opaque,
+//! unique `out_trade_no`), then the channel is asked for a payment QR. The client waits
+//! (long-poll or SSE) until the order is paid, expired or closed. The channel's
+//! notification, verified completely, or a reconciliation query marks it paid, and
+//! identity extends the membership once per order (see `orders`). Unpaid orders expire
+//! after `billing.order_expire_secs` and are closed at their channel.
 
-use yujie_kernel::{Platform, ServiceRoutes};
+pub mod alipay;
+pub mod crypto;
+pub mod domain;
+mod local_keys;
+mod metrics;
+mod notify;
+mod orders;
+mod reconcile;
+mod routes;
+mod store;
+pub mod wechatpay;
 
-/// What other services ask of billing, in process or over its internal API. It gains its
-/// methods with the billing issue (order history and membership purchases).
-pub trait BillingClient: Send + Sync {}
+use std::sync::Arc;
 
-pub fn routes(_platform: &Platform) -> ServiceRoutes {
-    ServiceRoutes::empty("billing")
+use axum::extract::FromRef;
+use yujie_db::Migrations;
+use yujie_identity::IdentityClient;
+use yujie_kernel::{auth::Authenticator, config::STANDIN_PATH, Platform, ServiceRoutes};
+
+pub use local_keys::{fill_local_payment_keys, LOCAL_CERT_SERIAL, LOCAL_PUB_KEY_ID};
+pub use orders::{OrderView, StaffOrderView};
+pub use reconcile::ReconcileReport;
+
+use crate::{alipay::Alipay, metrics::BillingMetrics, store::BillingStore, wechatpay::WechatPay};
+
+pub fn migrations() -> Migrations {
+    Migrations {
+        service: "billing",
+        sqlite: sqlx::migrate!("migrations/sqlite"),
+        mysql: sqlx::migrate!("migrations/mysql"),
+    }
+}
+
+/// The notification paths on the public listener, relative to `/api/v1`.
+pub const WECHATPAY_NOTIFY_PATH: &str = "/billing/notify/wechatpay";
+pub const ALIPAY_NOTIFY_PATH: &str = "/billing/notify/alipay";
+
+/// What other services ask of billing, in process or over its internal API.
+#[async_trait::async_trait]
+pub trait BillingClient: Send + Sync {
+    /// A user's orders, newest first.
+    async fn orders_of(&self, user_id: &str, limit: i64) -> anyhow::Result<Vec<StaffOrderView>>;
+}
+
+/// The billing service; the state of its routes.
+#[derive(Clone)]
+pub struct Billing {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    platform: Platform,
+    store: BillingStore,
+    identity: Arc<dyn IdentityClient>,
+    authenticator: Authenticator,
+    wechatpay: WechatPay,
+    alipay: Alipay,
+    metrics: BillingMetrics,
+}
+
+impl FromRef<Billing> for Authenticator {
+    fn from_ref(billing: &Billing) -> Self {
+        billing.inner.authenticator.clone()
+    }
+}
+
+impl Billing {
+    pub fn build(
+        platform: &Platform,
+        authenticator: Authenticator,
+        identity: Arc<dyn IdentityClient>,
+    ) -> anyhow::Result<Self> {
+        let config = &platform.config;
+        let standin = |name: &str| format!("{}{STANDIN_PATH}/{name}", platform.public_base_url);
+        let notify = |configured: &str, path: &str| match configured {
+            "" => format!("{}/api/v1{path}", platform.public_base_url),
+            url => url.to_owned(),
+        };
+        let wechatpay_base = match (config.billing.wechatpay.api_base.as_str(), config.standins.enabled) {
+            ("", true) => standin("wechatpay"),
+            ("", false) => "https://api.mch.weixin.qq.com".to_owned(),
+            (configured, _) => configured.to_owned(),
+        };
+        let alipay_gateway = match (config.billing.alipay.gateway_url.as_str(), config.standins.enabled) {
+            ("", true) => format!("{}/gateway.do", standin("alipay")),
+            ("", false) => "https://openapi.alipay.com/gateway.do".to_owned(),
+            (configured, _) => configured.to_owned(),
+        };
+        let wechatpay = WechatPay::new(
+            &config.billing.wechatpay,
+            wechatpay_base,
+            notify(&config.billing.wechatpay.notify_url, WECHATPAY_NOTIFY_PATH),
+            platform.http_client.clone(),
+            platform.clock.clone(),
+        )?;
+        let alipay = Alipay::new(
+            &config.billing.alipay,
+            alipay_gateway,
+            notify(&config.billing.alipay.notify_url, ALIPAY_NOTIFY_PATH),
+            platform.http_client.clone(),
+            platform.clock.clone(),
+        )?;
+        Ok(Self {
+            inner: Arc::new(Inner {
+                platform: platform.clone(),
+                store: BillingStore::new(platform.db.clone()),
+                identity,
+                authenticator,
+                wechatpay,
+                alipay,
+                metrics: BillingMetrics::register(&platform.metrics),
+            }),
+        })
+    }
+
+    pub fn routes(&self) -> ServiceRoutes {
+        ServiceRoutes {
+            name: "billing",
+            public: routes::public(self),
+            internal: routes::internal(self),
+            staff: axum::Router::new(),
+            workers: vec![Box::pin(reconcile::worker(self.clone()))],
+        }
+    }
+
+    /// The in-process client other services of this process use.
+    pub fn client(&self) -> Arc<dyn BillingClient> {
+        Arc::new(self.clone())
+    }
+
+    fn now_ms(&self) -> i64 {
+        self.inner.platform.clock.now_ms()
+    }
+}
+
+#[async_trait::async_trait]
+impl BillingClient for Billing {
+    async fn orders_of(&self, user_id: &str, limit: i64) -> anyhow::Result<Vec<StaffOrderView>> {
+        let orders = self.inner.store.history(user_id, None, limit.clamp(1, 1000)).await?;
+        Ok(orders.iter().map(orders::staff_view).collect())
+    }
 }

@@ -22,6 +22,20 @@ pub struct MembershipRequest {
     pub member_until: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+/// An idempotent membership extension: the same `grant_key` extends only once.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ExtendMembership {
+    pub period_days: i64,
+    /// At most 64 characters; billing uses the order's `out_trade_no`.
+    pub grant_key: String,
+}
+
+/// The end of membership after an extension.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct MembershipEnd {
+    pub member_until: chrono::DateTime<chrono::Utc>,
+}
+
 /// How other users appear next to their contributions.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 pub struct UserBrief {
@@ -43,6 +57,14 @@ pub trait IdentityClient: AuthStateSource {
     async fn ban(&self, user_id: &str, ban: &BanRequest) -> anyhow::Result<bool>;
     async fn unban(&self, user_id: &str) -> anyhow::Result<bool>;
     async fn set_membership(&self, user_id: &str, request: &MembershipRequest) -> anyhow::Result<bool>;
+    /// Extends membership by `period_days` from now, or from the current end while still
+    /// a member, once per `grant_key`: a repeated key changes nothing and returns the
+    /// current end. `None` if the user does not exist.
+    async fn extend_membership(
+        &self,
+        user_id: &str,
+        request: &ExtendMembership,
+    ) -> anyhow::Result<Option<chrono::DateTime<chrono::Utc>>>;
     /// Nicknames and avatars of these users; unknown ids are left out.
     async fn user_briefs(&self, ids: &[String]) -> anyhow::Result<Vec<UserBrief>>;
 }
@@ -101,6 +123,18 @@ impl IdentityClient for HttpIdentityClient {
         Ok(done.is_some_and(|done| done.done))
     }
 
+    async fn extend_membership(
+        &self,
+        user_id: &str,
+        request: &ExtendMembership,
+    ) -> anyhow::Result<Option<chrono::DateTime<chrono::Utc>>> {
+        let end: Option<MembershipEnd> = self
+            .internal
+            .send(reqwest::Method::POST, &format!("/users/{user_id}/membership/extensions"), request)
+            .await?;
+        Ok(end.map(|end| end.member_until))
+    }
+
     async fn user_briefs(&self, ids: &[String]) -> anyhow::Result<Vec<UserBrief>> {
         let request = BriefsRequest { ids: ids.to_vec() };
         Ok(self.internal.send(reqwest::Method::POST, "/users/briefs", &request).await?.unwrap_or_default())
@@ -136,6 +170,22 @@ impl IdentityClient for crate::Identity {
     async fn set_membership(&self, user_id: &str, request: &MembershipRequest) -> anyhow::Result<bool> {
         let until = request.member_until.map(|until| until.timestamp_millis());
         Ok(self.set_member_until(user_id, until).await.map_err(|error| anyhow::anyhow!("{error}"))?)
+    }
+
+    async fn extend_membership(
+        &self,
+        user_id: &str,
+        request: &ExtendMembership,
+    ) -> anyhow::Result<Option<chrono::DateTime<chrono::Utc>>> {
+        anyhow::ensure!(
+            (1..=64).contains(&request.grant_key.len()) && (1..=3660).contains(&request.period_days),
+            "invalid membership extension"
+        );
+        let until = self
+            .grant_membership(user_id, request.period_days, &request.grant_key)
+            .await
+            .map_err(|error| anyhow::anyhow!("{error}"))?;
+        Ok(until.map(yujie_kernel::clock::millis_to_datetime))
     }
 
     async fn user_briefs(&self, ids: &[String]) -> anyhow::Result<Vec<UserBrief>> {

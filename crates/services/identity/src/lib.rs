@@ -19,7 +19,9 @@ pub mod wechat;
 use std::sync::Arc;
 
 use axum::extract::FromRef;
-pub use client::{BanRequest, Done, HttpIdentityClient, IdentityClient, MembershipRequest, UserBrief};
+pub use client::{
+    BanRequest, Done, ExtendMembership, HttpIdentityClient, IdentityClient, MembershipEnd, MembershipRequest, UserBrief,
+};
 use yujie_db::Migrations;
 use yujie_kernel::{auth::Authenticator, config::STANDIN_PATH, Platform, ServiceRoutes};
 

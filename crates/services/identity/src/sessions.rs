@@ -139,6 +139,18 @@ impl Identity {
         Ok(true)
     }
 
+    /// Extends membership once per `grant_key` (see the store) and publishes the new
+    /// state. `None` if no such user.
+    pub async fn grant_membership(&self, user_id: &str, period_days: i64, grant_key: &str) -> ApiResult<Option<i64>> {
+        let Some(until) = self.inner.store.extend_membership(user_id, period_days, grant_key, self.now_ms()).await?
+        else {
+            return Ok(None);
+        };
+        self.publish_user(user_id).await?;
+        tracing::info!(user_id, grant_key, period_days, member_until = until, "membership extended");
+        Ok(Some(until))
+    }
+
     async fn publish_user(&self, user_id: &str) -> ApiResult<()> {
         if let Some(user) = self.inner.store.user(user_id).await? {
             self.inner.auth_state.publish_user(&user).await?;

@@ -322,6 +322,71 @@ impl IdentityStore {
         Ok(updated.rows_affected() == 1)
     }
 
+    /// Extends membership by `period_days` once per `grant_key`, in one transaction:
+    /// from now, or from the current end while still a member. A repeated key changes
+    /// nothing. Returns the end of membership, or `None` if the user is unknown.
+    pub async fn extend_membership(
+        &self,
+        user_id: &str,
+        period_days: i64,
+        grant_key: &str,
+        now: i64,
+    ) -> sqlx::Result<Option<i64>> {
+        let mut tx = self.pool().begin().await?;
+        // The grant row is written first: it makes this transaction the writer at once
+        // (no read-then-upgrade on SQLite), and a concurrent twin with the same key waits
+        // on it (MySQL) and then fails as a duplicate.
+        let inserted = sqlx::query(
+            "INSERT INTO membership_grants (grant_key, user_id, period_days, member_until, created_at) \
+             VALUES (?, ?, ?, 0, ?)",
+        )
+        .bind(grant_key)
+        .bind(user_id)
+        .bind(period_days)
+        .bind(now)
+        .execute(&mut *tx)
+        .await;
+        match inserted {
+            Ok(_) => {}
+            Err(error) if is_unique_violation(&error) => {
+                tx.rollback().await?;
+                return Ok(self.user(user_id).await?.and_then(|user| user.member_until));
+            }
+            Err(error) => return Err(error),
+        }
+        let period_ms = period_days * 24 * 3600 * 1000;
+        // One statement reads and writes the end, so two different grants for the same
+        // user stack instead of overwriting each other.
+        let updated = sqlx::query(
+            "UPDATE users SET member_until = CASE WHEN member_until IS NOT NULL AND member_until > ? \
+             THEN member_until + ? ELSE ? END, updated_at = ? WHERE id = ?",
+        )
+        .bind(now)
+        .bind(period_ms)
+        .bind(now + period_ms)
+        .bind(now)
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if updated != 1 {
+            tx.rollback().await?;
+            return Ok(None);
+        }
+        let until: Option<i64> = sqlx::query("SELECT member_until FROM users WHERE id = ?")
+            .bind(user_id)
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get("member_until")?;
+        sqlx::query("UPDATE membership_grants SET member_until = ? WHERE grant_key = ?")
+            .bind(until.unwrap_or(now + period_ms))
+            .bind(grant_key)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(until)
+    }
+
     pub async fn set_nickname(&self, user_id: &str, nickname: &str, now: i64) -> sqlx::Result<()> {
         sqlx::query("UPDATE users SET nickname = ?, updated_at = ? WHERE id = ?")
             .bind(nickname)

@@ -15,7 +15,10 @@ use yujie_kernel::{
 };
 
 use crate::{
-    client::{BanRequest, BriefsRequest, Done, IdentityClient as _, MembershipRequest, UserBrief},
+    client::{
+        BanRequest, BriefsRequest, Done, ExtendMembership, IdentityClient as _, MembershipEnd, MembershipRequest,
+        UserBrief,
+    },
     domain::BanReason,
     profile::Me,
     Identity,
@@ -29,6 +32,7 @@ pub fn internal(identity: &Identity) -> Router {
         .route("/users/{user_id}/auth-state", get(auth_state))
         .route("/users/{user_id}/ban", put(ban).delete(unban))
         .route("/users/{user_id}/membership", put(membership))
+        .route("/users/{user_id}/membership/extensions", post(extend_membership))
         .route("/sessions/{session_id}", get(session))
         .with_state(identity.clone())
         .route_layer(from_fn_with_state(token, require_internal_token))
@@ -96,4 +100,20 @@ async fn membership(
     ApiJson(request): ApiJson<MembershipRequest>,
 ) -> ApiResult<ApiJson<Done>> {
     found(identity.set_membership(&user_id, &request).await?)
+}
+
+async fn extend_membership(
+    State(identity): State<Identity>,
+    Path(user_id): Path<String>,
+    ApiJson(request): ApiJson<ExtendMembership>,
+) -> ApiResult<ApiJson<MembershipEnd>> {
+    if !(1..=64).contains(&request.grant_key.len()) {
+        return Err(ApiError::invalid_field("grant_key", "must be 1 to 64 characters"));
+    }
+    if !(1..=3660).contains(&request.period_days) {
+        return Err(ApiError::invalid_field("period_days", "must be 1 to 3660"));
+    }
+    let until = identity.grant_membership(&user_id, request.period_days, &request.grant_key).await?;
+    let until = until.ok_or_else(|| ApiError::not_found("user"))?;
+    Ok(ApiJson(MembershipEnd { member_until: yujie_kernel::clock::millis_to_datetime(until) }))
 }

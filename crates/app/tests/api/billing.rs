@@ -1,0 +1,146 @@
+//! Membership purchase through the HTTP API with both channels and their stand-ins.
+
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+use crate::{
+    billing_helpers::{assert_days_from_now, DAY_MS},
+    helpers::{spawn_app, spawn_with},
+};
+
+#[tokio::test]
+async fn each_channel_pays_once_and_renewals_stack() {
+    let app = spawn_app().await;
+    let user = app.sign_in().await;
+    let plans: Value = app.get("/api/v1/billing/plans", None).await.json().await.unwrap();
+    assert_eq!(plans, json!([{ "id": "monthly", "name": "月度会员", "price_fen": 3990, "period_days": 30 }]));
+
+    let order = app.order(&user, "wechatpay").await;
+    assert_eq!(order["amount_fen"], 3990);
+    assert_eq!(order["state"], "pending");
+    assert!(order["qr_payload"].as_str().unwrap().starts_with("weixin://wxpay/bizpayurl?pr="));
+    // Asking again returns the open order.
+    let again = app
+        .post_json(
+            "/api/v1/billing/orders",
+            Some(&user.access_token),
+            &json!({ "plan_id": "monthly", "channel": "wechatpay" }),
+        )
+        .await;
+    assert_eq!(again.status(), StatusCode::OK);
+    assert_eq!(again.json::<Value>().await.unwrap()["id"], order["id"]);
+
+    let paid = app.simulate_pay("wechatpay", order["out_trade_no"].as_str().unwrap(), true).await;
+    assert_eq!(paid.callback_status, Some(204));
+    let waited: Value = app
+        .get(&format!("/api/v1/billing/orders/{}?wait_secs=5", order["id"].as_str().unwrap()), Some(&user.access_token))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(waited["state"], "paid");
+    let first_end = app.member_until(&user.user_id).await;
+    assert_days_from_now(first_end, 30);
+    for _ in 0..10 {
+        let replay = app.wechatpay_notify(&paid.fields, &paid.body).await;
+        assert_eq!(replay.status(), StatusCode::NO_CONTENT);
+    }
+    assert_eq!(app.member_until(&user.user_id).await, first_end, "replays change nothing");
+
+    let order = app.order(&user, "alipay").await;
+    assert!(order["qr_payload"].as_str().unwrap().starts_with("https://qr.alipay.com/"));
+    let paid = app.simulate_pay("alipay", order["out_trade_no"].as_str().unwrap(), true).await;
+    assert_eq!((paid.callback_status, paid.callback_body.as_deref()), (Some(200), Some("success")));
+    let second_end = app.member_until(&user.user_id).await;
+    assert_eq!(second_end, first_end.map(|end| end + 30 * DAY_MS), "30 + 30 days stack");
+    for _ in 0..10 {
+        let replay = app.alipay_notify(&paid.fields).await;
+        assert_eq!(replay.text().await.unwrap(), "success");
+    }
+    assert_eq!(app.member_until(&user.user_id).await, second_end);
+
+    let history: Value = app.get("/api/v1/billing/orders", Some(&user.access_token)).await.json().await.unwrap();
+    let states: Vec<(&str, &str)> = history
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| (o["channel"].as_str().unwrap(), o["state"].as_str().unwrap()))
+        .collect();
+    assert_eq!(states, [("alipay", "paid"), ("wechatpay", "paid")]);
+    // The next token refresh carries the membership.
+    let refreshed: Value = app
+        .post_json("/api/v1/auth/refresh", None, &json!({ "refresh_token": user.refresh_token }))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(refreshed["user"]["is_member"], true);
+    let metrics = app.http.get(format!("{}/metrics", app.staff)).send().await.unwrap().text().await.unwrap();
+    assert!(metrics.contains("yujie_billing_orders_paid_total{channel=\"alipay\"} 1"), "{metrics}");
+    assert!(metrics.contains("yujie_billing_orders_created_total{channel=\"wechatpay\"} 1"));
+}
+
+#[tokio::test]
+async fn fifty_concurrent_deliveries_extend_membership_once() {
+    let app = spawn_app().await;
+    let user = app.sign_in().await;
+    let order = app.order(&user, "wechatpay").await;
+    let paid = app.simulate_pay("wechatpay", order["out_trade_no"].as_str().unwrap(), false).await;
+    let deliveries = (0..50).map(|_| app.wechatpay_notify(&paid.fields, &paid.body));
+    for response in futures::future::join_all(deliveries).await {
+        assert_eq!(response.status(), StatusCode::NO_CONTENT);
+    }
+    assert_days_from_now(app.member_until(&user.user_id).await, 30);
+    assert_eq!(app.count("membership_grants").await, 1);
+}
+
+#[tokio::test]
+async fn reconciliation_fulfils_an_order_whose_notification_was_dropped() {
+    let app = spawn_app().await;
+    let (wechat_user, alipay_user) = (app.sign_in().await, app.sign_in().await);
+    for (user, channel) in [(&wechat_user, "wechatpay"), (&alipay_user, "alipay")] {
+        let order = app.order(user, channel).await;
+        app.simulate_pay(channel, order["out_trade_no"].as_str().unwrap(), false).await;
+    }
+    assert_eq!(app.member_until(&wechat_user.user_id).await, None);
+    // Within the grace period nothing is queried.
+    let report: Value =
+        app.internal(reqwest::Method::POST, "/billing/reconciliations", None).await.json().await.unwrap();
+    assert_eq!(report["checked"], 0);
+    app.platform.clock.advance(std::time::Duration::from_secs(301));
+    let report: Value =
+        app.internal(reqwest::Method::POST, "/billing/reconciliations", None).await.json().await.unwrap();
+    assert_eq!((report["paid"].as_u64(), report["errors"].as_u64()), (Some(2), Some(0)), "{report}");
+    for user in [&wechat_user, &alipay_user] {
+        let until = app.member_until(&user.user_id).await.unwrap();
+        let expected = app.platform.clock.now_ms() + 30 * DAY_MS;
+        assert!((until - expected).abs() < 60_000);
+    }
+}
+
+#[tokio::test]
+async fn an_expired_and_closed_order_that_the_channel_says_is_paid_is_fulfilled() {
+    let app = spawn_with(|config| {
+        config.billing.order_expire_secs = 120;
+        config.billing.reconcile_grace_secs = 60;
+    })
+    .await;
+    let user = app.sign_in().await;
+    let order = app.order(&user, "wechatpay").await;
+    let out_trade_no = order["out_trade_no"].as_str().unwrap().to_owned();
+    let order_id = order["id"].as_str().unwrap().to_owned();
+    app.platform.clock.advance(std::time::Duration::from_secs(121));
+    let report: Value =
+        app.internal(reqwest::Method::POST, "/billing/reconciliations", None).await.json().await.unwrap();
+    assert_eq!(report["expired"], 1, "{report}");
+    assert_eq!(app.order_state(&user, &order_id).await["state"], "expired");
+    // The buyer's payment raced the close: WeChat Pay notifies a paid transaction.
+    let peer = yujie_standins::payments::wechatpay::peer(&app.platform).unwrap();
+    let config = &app.platform.config.billing.wechatpay;
+    let transaction = json!({ "appid": config.appid, "mchid": config.mchid, "out_trade_no": out_trade_no,
+        "transaction_id": "4200000000000001", "trade_state": "SUCCESS", "amount": { "total": 3990 } });
+    let signed = peer.notification(&transaction, app.platform.clock.now_ms() / 1000);
+    assert_eq!(app.wechatpay_notify(&signed.headers, &signed.body).await.status(), StatusCode::NO_CONTENT);
+    assert_eq!(app.order_state(&user, &order_id).await["state"], "paid");
+    assert!(app.member_until(&user.user_id).await.is_some());
+}
