@@ -1,0 +1,80 @@
+use super::*;
+
+#[test]
+fn local_defaults_are_valid() {
+    Config::default().validate().unwrap();
+}
+
+#[test]
+fn production_refuses_defaults_and_says_why() {
+    let config = Config { mode: Mode::Production, ..Config::default() };
+    let message = config.validate().unwrap_err().to_string();
+    for key in [
+        "auth.jwt_secret",
+        "internal.token",
+        "wechat.app_secret",
+        "wechat.token",
+        "standins.enabled",
+        "billing.wechatpay.merchant_private_key",
+        "billing.wechatpay.api_v3_key",
+        "billing.wechatpay.mchid",
+        "billing.wechatpay.merchant_serial",
+        "billing.wechatpay.platform_keys",
+        "billing.alipay.app_private_key",
+        "billing.alipay.alipay_public_key",
+        "public.base_url",
+    ] {
+        assert!(message.contains(key), "{key} missing from: {message}");
+    }
+}
+
+#[test]
+fn production_starts_with_real_secrets() {
+    let mut config = Config { mode: Mode::Production, ..Config::default() };
+    config.auth.jwt_secret = Secret::new("x".repeat(40));
+    config.internal.token = Secret::new("real-internal-token");
+    config.wechat.appid = "wx1234567890".into();
+    config.wechat.app_secret = Secret::new("real-app-secret");
+    config.wechat.token = Secret::new("realtoken");
+    config.wechat.encoding_aes_key = Secret::new("a".repeat(43));
+    config.standins.enabled = false;
+    config.public.base_url = "https://yujie.example.com".into();
+    let billing = &mut config.billing;
+    billing.wechatpay.appid = "wx2421b1c4370ec43b".into();
+    billing.wechatpay.mchid = "1230000109".into();
+    billing.wechatpay.merchant_serial = "3775B6A45ACD588826D15E583A95F5DD20D1CD45".into();
+    billing.wechatpay.merchant_private_key = Secret::new("-----BEGIN PRIVATE KEY-----");
+    billing.wechatpay.api_v3_key = Secret::new("b".repeat(32));
+    billing.wechatpay.platform_keys =
+        vec![PlatformKey { serial: "PUB_KEY_ID_0114232134912410000000000000".into(), pem: "pem".into() }];
+    billing.alipay.app_id = "2021004100000000".into();
+    billing.alipay.app_private_key = Secret::new("MIIEv");
+    billing.alipay.alipay_public_key = "MIIBI".into();
+    config.validate().unwrap();
+}
+
+#[test]
+fn debug_output_redacts_secrets() {
+    let printed = format!("{:?}", Config::default());
+    assert!(!printed.contains(local_defaults::JWT_SECRET));
+    assert!(!printed.contains(local_defaults::WECHAT_APP_SECRET));
+    assert!(!printed.contains("data/yujie.db"), "the database URL may hold a password");
+}
+
+#[test]
+#[allow(clippy::result_large_err)] // figment's Jail closure returns figment::Error
+fn environment_overrides_file_and_defaults() {
+    figment::Jail::expect_with(|jail| {
+        jail.create_file(
+            "yujie.toml",
+            "[wechat]\nqr_expire_secs = 60\n[http.rate_limits]\nlogin_qr = { limit = 5, window_secs = 10 }\n",
+        )?;
+        jail.set_env("YUJIE_WECHAT__QR_EXPIRE_SECS", "90");
+        jail.set_env("YUJIE_TEST_MYSQL_URL", "ignored");
+        let config = Config::load(Some(Path::new("yujie.toml"))).map_err(|e| e.to_string())?;
+        assert_eq!(config.wechat.qr_expire_secs, 90);
+        assert_eq!(config.rate_rule("login_qr"), RateRule { limit: 5, window_secs: 10 });
+        assert_eq!(config.rate_rule("token_refresh").limit, 60, "defaults of other rules survive");
+        Ok(())
+    });
+}
