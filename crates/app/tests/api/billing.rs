@@ -144,3 +144,20 @@ async fn an_expired_and_closed_order_that_the_channel_says_is_paid_is_fulfilled(
     assert_eq!(app.order_state(&user, &order_id).await["state"], "paid");
     assert!(app.member_until(&user.user_id).await.is_some());
 }
+
+#[tokio::test]
+async fn another_process_reads_a_users_orders_over_the_internal_api() {
+    use yujie_billing::{BillingClient as _, HttpBillingClient};
+    let app = spawn_app().await;
+    let user = app.sign_in().await;
+    let order = app.order(&user, "alipay").await;
+    app.simulate_pay("alipay", order["out_trade_no"].as_str().unwrap(), true).await;
+    let client =
+        HttpBillingClient::new(yujie_kernel::service::InternalClient::new(&app.platform, &app.staff, "billing"));
+    let orders = client.orders_of(&user.user_id, 10).await.unwrap();
+    assert_eq!(orders.len(), 1);
+    assert_eq!(orders[0].user_id, user.user_id);
+    assert_eq!(orders[0].order.out_trade_no, order["out_trade_no"].as_str().unwrap());
+    assert_eq!(serde_json::to_value(orders[0].order.state).unwrap(), "paid");
+    assert!(client.orders_of("nobody", 10).await.unwrap().is_empty());
+}

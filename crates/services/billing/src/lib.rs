@@ -149,3 +149,25 @@ impl BillingClient for Billing {
         Ok(orders.iter().map(orders::staff_view).collect())
     }
 }
+
+/// The billing client of a process that does not run billing.
+pub struct HttpBillingClient {
+    internal: yujie_kernel::service::InternalClient,
+}
+
+impl HttpBillingClient {
+    pub fn new(internal: yujie_kernel::service::InternalClient) -> Arc<Self> {
+        Arc::new(Self { internal })
+    }
+}
+
+#[async_trait::async_trait]
+impl BillingClient for HttpBillingClient {
+    async fn orders_of(&self, user_id: &str, limit: i64) -> anyhow::Result<Vec<StaffOrderView>> {
+        let query = url::form_urlencoded::Serializer::new(String::new())
+            .append_pair("user_id", user_id)
+            .append_pair("limit", &limit.clamp(1, 1000).to_string())
+            .finish();
+        Ok(self.internal.get(&format!("/orders?{query}")).await?.unwrap_or_default())
+    }
+}

@@ -10,7 +10,7 @@
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use yujie_identity::ExtendMembership;
 use yujie_kernel::{
@@ -26,7 +26,7 @@ use crate::{
 };
 
 /// An order as its owner (and staff) see it.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct OrderView {
     pub id: String,
     /// Our merchant order number, as the channel knows it.
@@ -46,7 +46,7 @@ pub struct OrderView {
 }
 
 /// For staff: the owner too.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct StaffOrderView {
     pub user_id: String,
     pub channel_trade_no: Option<String>,
