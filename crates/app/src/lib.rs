@@ -3,6 +3,7 @@
 
 mod media;
 mod openapi;
+mod serve;
 mod services;
 mod startup;
 

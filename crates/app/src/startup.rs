@@ -1,4 +1,4 @@
-use std::{net::SocketAddr, sync::Arc, time::Duration};
+use std::{sync::Arc, time::Duration};
 
 use anyhow::Context as _;
 use axum::{routing::get, Json, Router};
@@ -18,7 +18,12 @@ use yujie_kernel::{
     Clock, Config, Metrics, Platform, ServiceRoutes,
 };
 
-use crate::{media::serve_object, openapi::PublicApi, services::ServiceSet};
+use crate::{
+    media::serve_object,
+    openapi::PublicApi,
+    serve::{serve, ConnectionLimits},
+    services::ServiceSet,
+};
 
 /// How a service that does not yet need other services builds its routes.
 type BuildRoutes = fn(&Platform) -> ServiceRoutes;
@@ -140,8 +145,9 @@ impl Application {
             mode = ?self.platform.config.mode,
             "yujie is serving"
         );
-        let public = serve(self.public_listener, self.public_router, shutdown.clone());
-        let staff = serve(self.staff_listener, self.staff_router, shutdown.clone());
+        let limits = ConnectionLimits::from_config(&self.platform.config.http);
+        let public = serve(self.public_listener, self.public_router, limits, shutdown.clone());
+        let staff = serve(self.staff_listener, self.staff_router, limits, shutdown.clone());
         let result = tokio::try_join!(public, staff);
         shutdown.cancel();
         while tasks.join_next().await.is_some() {}
@@ -221,13 +227,6 @@ fn base_url(configured: &str, listener: &TcpListener) -> anyhow::Result<String> 
         return Ok(configured.trim_end_matches('/').to_owned());
     }
     Ok(format!("http://{}", listener.local_addr()?))
-}
-
-async fn serve(listener: TcpListener, router: Router, shutdown: CancellationToken) -> anyhow::Result<()> {
-    axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown.cancelled_owned())
-        .await?;
-    Ok(())
 }
 
 async fn cancel_on_signal(shutdown: CancellationToken) {

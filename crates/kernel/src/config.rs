@@ -2,12 +2,13 @@
 //! `YUJIE_…` environment variables, where `__` separates levels
 //! (`YUJIE_DATABASE__URL=mysql://…`). `config/example.toml` documents every key.
 
-use std::{collections::BTreeMap, path::Path};
+use std::{collections::BTreeMap, net::SocketAddr, path::Path};
 
 use figment::{
     providers::{Env, Format as _, Serialized, Toml},
     Figment,
 };
+use ipnet::IpNet;
 use serde::{Deserialize, Serialize};
 
 use crate::Secret;
@@ -29,6 +30,9 @@ pub enum Mode {
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
     pub mode: Mode,
+    /// Local mode serves stand-ins that let anyone sign in as anyone, so it binds to
+    /// loopback only unless this is set (a shared demo box, on purpose).
+    pub allow_public_bind: bool,
     pub public: ListenerConfig,
     pub staff: ListenerConfig,
     pub database: DatabaseConfig,
@@ -99,6 +103,17 @@ pub struct HttpConfig {
     /// Header carrying the client address when behind a proxy (`X-Forwarded-For`,
     /// `CF-Connecting-IP`). Empty: the socket peer address.
     pub client_ip_header: String,
+    /// The proxies (CIDRs, e.g. `10.0.0.0/8`) whose `client_ip_header` is believed. The
+    /// header from any other peer is ignored.
+    pub trusted_proxies: Vec<IpNet>,
+    /// Longest time to receive a request's headers, and to wait for the next request on
+    /// a kept-alive connection.
+    pub header_read_timeout_secs: u64,
+    /// A connection with no byte in either direction for this long is closed (long-polls
+    /// wait at most 30 s and server-sent events send a keep-alive every 15 s).
+    pub idle_timeout_secs: u64,
+    /// Open connections per listener; further clients wait in the accept backlog.
+    pub max_connections: usize,
     /// Per-route limits by rule name; see `RateRule`.
     pub rate_limits: BTreeMap<String, RateRule>,
 }
@@ -106,8 +121,22 @@ pub struct HttpConfig {
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct RateRule {
+    /// Successful requests per window.
     pub limit: u64,
     pub window_secs: u64,
+    /// All requests per window, refused ones included. Absent: five times `limit`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attempts: Option<u64>,
+}
+
+impl RateRule {
+    pub fn new(limit: u64, window_secs: u64) -> Self {
+        Self { limit, window_secs, attempts: None }
+    }
+
+    pub fn attempt_limit(&self) -> u64 {
+        self.attempts.unwrap_or(self.limit.saturating_mul(5))
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -156,6 +185,12 @@ pub struct WechatConfig {
     /// The 43-character EncodingAESKey, for safe and compatible modes.
     pub encoding_aes_key: Secret,
     pub message_mode: WechatMessageMode,
+    /// Production refuses `plain` and `compatible` (a plain push's signature does not
+    /// cover its body) unless this is set; it is logged loudly at start.
+    pub allow_unencrypted: bool,
+    /// The official account's original id (原始ID, `gh_…`) that pushes must be addressed
+    /// to (`ToUserName`). Empty: not checked (local mode only; production requires it).
+    pub original_id: String,
     /// Lifetime of a sign-in QR code and its scene.
     pub qr_expire_secs: u64,
 }
@@ -197,6 +232,7 @@ pub mod local_defaults {
     pub const JWT_SECRET: &str = "local-only-jwt-secret-not-for-production-000";
     pub const INTERNAL_TOKEN: &str = "local-only-internal-token";
     pub const WECHAT_APPID: &str = "wxlocalstandin0001";
+    pub const WECHAT_ORIGINAL_ID: &str = "gh_localstandin01";
     pub const WECHAT_APP_SECRET: &str = "local-only-wechat-app-secret";
     pub const WECHAT_TOKEN: &str = "localonlywechattoken";
     pub const WECHAT_AES_KEY: &str = "bG9jYWwtb25seS1hZXMta2V5LW5vdC1mb3ItcHJvZDA";
@@ -207,6 +243,7 @@ impl Default for Config {
     fn default() -> Self {
         Self {
             mode: Mode::Local,
+            allow_public_bind: false,
             public: ListenerConfig { bind: "127.0.0.1:8080".into(), base_url: String::new() },
             staff: ListenerConfig { bind: "127.0.0.1:8081".into(), base_url: String::new() },
             database: DatabaseConfig::default(),
@@ -261,11 +298,15 @@ impl Default for StorageConfig {
 
 impl Default for HttpConfig {
     fn default() -> Self {
-        let rule = |limit, window_secs| RateRule { limit, window_secs };
+        let rule = RateRule::new;
         Self {
             max_body_bytes: 1 << 20,
             cors_allowed_origins: Vec::new(),
             client_ip_header: String::new(),
+            trusted_proxies: Vec::new(),
+            header_read_timeout_secs: 10,
+            idle_timeout_secs: 60,
+            max_connections: 4096,
             rate_limits: BTreeMap::from([
                 ("login_qr".into(), rule(20, 60)),
                 ("login_wait".into(), rule(120, 60)),
@@ -315,6 +356,8 @@ impl Default for WechatConfig {
             token: Secret::new(local_defaults::WECHAT_TOKEN),
             encoding_aes_key: Secret::new(local_defaults::WECHAT_AES_KEY),
             message_mode: WechatMessageMode::Safe,
+            allow_unencrypted: false,
+            original_id: local_defaults::WECHAT_ORIGINAL_ID.into(),
             qr_expire_secs: 300,
         }
     }
@@ -379,8 +422,14 @@ impl Config {
                 "wechat.encoding_aes_key must be the 43-character EncodingAESKey in safe or compatible mode".into(),
             );
         }
+        if self.http.max_connections == 0 || self.http.header_read_timeout_secs == 0 || self.http.idle_timeout_secs == 0
+        {
+            problems
+                .push("http.max_connections, header_read_timeout_secs and idle_timeout_secs must be positive".into());
+        }
         self.billing.problems(&mut problems);
         if self.mode == Mode::Local {
+            self.local_bind_problems(&mut problems);
             return problems;
         }
         self.billing.production_problems(&mut problems);
@@ -398,11 +447,27 @@ impl Config {
         refuse_default("wechat.appid", &self.wechat.appid, d::WECHAT_APPID);
         refuse_default("wechat.app_secret", self.wechat.app_secret.expose(), d::WECHAT_APP_SECRET);
         refuse_default("wechat.token", self.wechat.token.expose(), d::WECHAT_TOKEN);
+        refuse_default("wechat.original_id", &self.wechat.original_id, d::WECHAT_ORIGINAL_ID);
         if self.wechat.message_mode != WechatMessageMode::Plain {
             refuse_default("wechat.encoding_aes_key", self.wechat.encoding_aes_key.expose(), d::WECHAT_AES_KEY);
         }
         if self.auth.jwt_secret.expose().len() < 32 {
             problems.push("auth.jwt_secret must be at least 32 bytes".into());
+        }
+        if self.internal.token.expose().len() < 32 {
+            problems.push("internal.token must be at least 32 bytes".into());
+        }
+        if self.wechat.message_mode != WechatMessageMode::Safe && !self.wechat.allow_unencrypted {
+            problems.push(
+                "wechat.message_mode must be `safe` in production: plain pushes are signed without their body \
+                 (set wechat.allow_unencrypted = true to accept that risk)"
+                    .into(),
+            );
+        }
+        if !self.http.client_ip_header.is_empty() && self.http.trusted_proxies.is_empty() {
+            problems.push(
+                "http.client_ip_header is set without http.trusted_proxies: any client could choose its address".into(),
+            );
         }
         if self.standins.enabled {
             problems.push("standins.enabled must be false in production: stand-ins fake WeChat and payments".into());
@@ -413,9 +478,29 @@ impl Config {
         problems
     }
 
+    /// Local mode runs stand-ins that sign anyone in as anyone: loopback only, unless
+    /// `allow_public_bind` says otherwise.
+    fn local_bind_problems(&self, problems: &mut Vec<String>) {
+        if self.allow_public_bind {
+            return;
+        }
+        for (name, bind) in [("public.bind", &self.public.bind), ("staff.bind", &self.staff.bind)] {
+            let loopback = match bind.parse::<SocketAddr>() {
+                Ok(address) => address.ip().is_loopback(),
+                Err(_) => bind.starts_with("localhost:"),
+            };
+            if !loopback {
+                problems.push(format!(
+                    "{name} `{bind}` is not a loopback address in local mode (stand-ins let anyone sign in as \
+                     anyone); set mode = \"production\", or allow_public_bind = true on purpose"
+                ));
+            }
+        }
+    }
+
     /// The rate-limit rule by name, or a permissive default for unknown names.
     pub fn rate_rule(&self, name: &str) -> RateRule {
-        self.http.rate_limits.get(name).copied().unwrap_or(RateRule { limit: 600, window_secs: 60 })
+        self.http.rate_limits.get(name).copied().unwrap_or(RateRule::new(600, 60))
     }
 
     /// Object storage as the blob crate wants it.

@@ -52,6 +52,8 @@ error_codes! {
     LoginAlreadyUsed => ("login_already_used", GONE, "The sign-in QR code was already used"),
     PayloadTooLarge => ("payload_too_large", PAYLOAD_TOO_LARGE, "The request body is too large"),
     UnsupportedMediaType => ("unsupported_media_type", UNSUPPORTED_MEDIA_TYPE, "The content type is not supported"),
+    UriTooLong => ("uri_too_long", URI_TOO_LONG, "The request URI is too long"),
+    HeadersTooLarge => ("headers_too_large", REQUEST_HEADER_FIELDS_TOO_LARGE, "The request headers are too large"),
     RateLimited => ("rate_limited", TOO_MANY_REQUESTS, "Too many requests"),
     Internal => ("internal", INTERNAL_SERVER_ERROR, "Internal error"),
     UpstreamFailed => ("upstream_failed", BAD_GATEWAY, "A partner service failed"),

@@ -11,6 +11,7 @@ pub mod metrics;
 mod secret;
 pub mod service;
 pub mod telemetry;
+pub mod text;
 
 pub use clock::Clock;
 pub use config::{Config, Mode};

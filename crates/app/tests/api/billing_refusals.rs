@@ -114,3 +114,42 @@ async fn forged_tampered_or_foreign_alipay_notifications_change_nothing() {
     assert_eq!(app.alipay_notify(&paid.fields).await.text().await.unwrap(), "success");
     assert!(app.member_until(&user.user_id).await.is_some());
 }
+
+/// A genuine notification for one order, with `out_trade_no` and `total_amount` of
+/// another order smuggled in ahead of the signed ones: the signature would verify over
+/// the last occurrence while the first one named the victim's order.
+#[tokio::test]
+async fn a_genuine_alipay_notification_with_a_smuggled_order_pays_nothing() {
+    let app = spawn_app().await;
+    let (payer, victim) = (app.sign_in().await, app.sign_in().await);
+    let own = app.order(&payer, "alipay").await;
+    let victims = app.order(&victim, "alipay").await;
+    let paid = app.simulate_pay("alipay", own["out_trade_no"].as_str().unwrap(), false).await;
+    let smuggled =
+        format!("out_trade_no={}&total_amount=39.90&{}", victims["out_trade_no"].as_str().unwrap(), paid.body);
+    let response = app
+        .http
+        .post(app.url("/api/v1/billing/notify/alipay"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(smuggled)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.text().await.unwrap(), "fail");
+    assert_eq!(app.order_state(&victim, victims["id"].as_str().unwrap()).await["state"], "pending");
+    assert_eq!(app.member_until(&victim.user_id).await, None);
+    assert_eq!(app.member_until(&payer.user_id).await, None, "the refused form pays nobody");
+
+    // Properly signed, but for another merchant's seller_id: refused too.
+    let peer = alipay::peer(&app.platform).unwrap();
+    let foreign = peer.sign_notification(
+        paid.fields
+            .iter()
+            .map(|(k, v)| (k.clone(), if k == "seller_id" { "2088999999999999".into() } else { v.clone() }))
+            .collect(),
+    );
+    assert_eq!(app.alipay_notify(&foreign).await.text().await.unwrap(), "fail");
+    assert_eq!(app.member_until(&payer.user_id).await, None);
+    assert_eq!(app.alipay_notify(&paid.fields).await.text().await.unwrap(), "success");
+    assert!(app.member_until(&payer.user_id).await.is_some());
+}

@@ -143,3 +143,30 @@ async fn compatible_mode_accepts_both_forms() {
     assert_eq!(app.attempt_status(&login_id).await, "scanned");
     app.sign_in().await;
 }
+
+#[tokio::test]
+async fn a_push_addressed_to_another_account_is_refused() {
+    let app = spawn_app().await;
+    let (login_id, ticket, _) = prepared_scan(&app, "oElsewhere").await;
+    let scene = app.undelivered_scan(&ticket, "oElsewhere").await.scene;
+    let xml = scan_event_xml("gh_someoneelse01", "oElsewhere", &scene, &ticket, now(), true);
+    let push = app.wechat_peer().push(&xml, now());
+    assert_problem(app.push(&push.query, &push.body).await, StatusCode::FORBIDDEN, "invalid_signature").await;
+    assert_nothing_changed(&app, &login_id).await;
+}
+
+#[tokio::test]
+async fn the_standin_pushes_only_to_this_deployments_callback() {
+    let app = spawn_app().await;
+    let ticket = app.create_login().await["ticket"].as_str().unwrap().to_owned();
+    let port = app.public.rsplit(':').next().unwrap();
+    for elsewhere in [
+        "http://169.254.169.254/latest/meta-data/".to_owned(),
+        format!("http://127.0.0.1:{port}/api/v1/me"),
+        format!("http://localhost.evil.example:{port}/api/v1/auth/wechat/callback"),
+    ] {
+        let request = serde_json::json!({ "ticket": ticket, "callback_url": elsewhere });
+        let response = app.post_json("/_standin/wechat/simulate-scan", None, &request).await;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY, "{elsewhere}");
+    }
+}

@@ -72,10 +72,7 @@ async fn post_routes_by_role() {
     use StatusCode as S;
     let app = spawn_with(|config| {
         for rule in ["post_create", "comment_create"] {
-            config
-                .http
-                .rate_limits
-                .insert(rule.into(), yujie_kernel::config::RateRule { limit: 1000, window_secs: 3600 });
+            config.http.rate_limits.insert(rule.into(), yujie_kernel::config::RateRule::new(1000, 3600));
         }
     })
     .await;

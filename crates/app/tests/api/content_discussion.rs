@@ -79,10 +79,7 @@ async fn threads_show_three_replies_page_the_rest_and_survive_a_deleted_parent()
 #[tokio::test]
 async fn a_hundred_concurrent_toggles_leave_exact_counts() {
     let app = spawn_with(|config| {
-        config
-            .http
-            .rate_limits
-            .insert("login_qr".into(), yujie_kernel::config::RateRule { limit: 1000, window_secs: 60 });
+        config.http.rate_limits.insert("login_qr".into(), yujie_kernel::config::RateRule::new(1000, 60));
     })
     .await;
     let member = app.member().await;
@@ -142,6 +139,45 @@ async fn a_hundred_concurrent_toggles_leave_exact_counts() {
     let comments: Value = app.get(&format!("/api/v1/posts/{post}/comments"), None).await.json().await.unwrap();
     assert_eq!(comments["items"][0]["like_count"], 100);
     assert_eq!(rows("comment", comment_id, 1).await, 100);
+}
+
+/// One user toggling the same post 50 times at once (double taps, several tabs): no
+/// 5xx, and the counters equal the one row that is left, or none.
+#[tokio::test]
+async fn fifty_concurrent_toggles_by_one_user_stay_exact() {
+    let app = spawn_with(|config| {
+        config.http.rate_limits.insert("reaction".into(), yujie_kernel::config::RateRule::new(1000, 3600));
+    })
+    .await;
+    let member = app.member().await;
+    let persona = app.create_persona(&member.access_token, "范冰冰", &[]).await;
+    let post = app.post(&member.access_token, persona["id"].as_str().unwrap(), "连点").await;
+    let url = app.url(&format!("/api/v1/posts/{post}/reaction"));
+    let mut tasks = Vec::new();
+    for index in 0..50 {
+        let (http, token, url) = (app.http.clone(), member.access_token.clone(), url.clone());
+        tasks.push(tokio::spawn(async move {
+            let reaction = if index % 3 == 0 { "dislike" } else { "like" };
+            http.put(url).bearer_auth(token).json(&json!({ "reaction": reaction })).send().await.unwrap().status()
+        }));
+    }
+    for task in tasks {
+        assert_eq!(task.await.unwrap(), StatusCode::OK);
+    }
+    let stored: Vec<i64> = sqlx::query("SELECT value FROM reactions WHERE target_kind = 'post' AND target_id = ?")
+        .bind(&post)
+        .fetch_all(app.platform.db.pool())
+        .await
+        .unwrap()
+        .iter()
+        .map(|row| row.try_get("value").unwrap())
+        .collect();
+    let view: Value = app.get(&format!("/api/v1/posts/{post}"), None).await.json().await.unwrap();
+    let counted = (view["like_count"].as_i64().unwrap(), view["dislike_count"].as_i64().unwrap());
+    let expected =
+        (stored.iter().filter(|v| **v == 1).count() as i64, stored.iter().filter(|v| **v == -1).count() as i64);
+    assert!(stored.len() <= 1);
+    assert_eq!(counted, expected);
 }
 
 #[tokio::test]

@@ -102,10 +102,7 @@ async fn the_hot_feed_puts_a_fresh_liked_post_above_an_old_plain_one() {
 #[tokio::test]
 async fn keyset_pages_have_no_duplicates_or_gaps_while_posts_arrive() {
     let app = spawn_with(|config| {
-        config
-            .http
-            .rate_limits
-            .insert("post_create".into(), yujie_kernel::config::RateRule { limit: 100, window_secs: 3600 });
+        config.http.rate_limits.insert("post_create".into(), yujie_kernel::config::RateRule::new(100, 3600));
     })
     .await;
     let member = app.member().await;
@@ -189,10 +186,7 @@ async fn post_input_is_validated_and_rendered_inert() {
 #[tokio::test]
 async fn posting_is_rate_limited_per_user() {
     let app = spawn_with(|config| {
-        config
-            .http
-            .rate_limits
-            .insert("post_create".into(), yujie_kernel::config::RateRule { limit: 2, window_secs: 3600 });
+        config.http.rate_limits.insert("post_create".into(), yujie_kernel::config::RateRule::new(2, 3600));
     })
     .await;
     let member = app.member().await;
@@ -208,6 +202,37 @@ async fn posting_is_rate_limited_per_user() {
         app.create_post(&other.access_token, persona_id, "别人的", "正文", 0).await.status(),
         StatusCode::CREATED
     );
+}
+
+/// Rejected attempts do not use up the limit; a looser limit still counts every attempt.
+#[tokio::test]
+async fn mistakes_do_not_use_up_the_posting_limit() {
+    let app = spawn_with(|config| {
+        config.http.rate_limits.insert(
+            "post_create".into(),
+            yujie_kernel::config::RateRule { limit: 2, window_secs: 3600, attempts: Some(8) },
+        );
+    })
+    .await;
+    let member = app.member().await;
+    let persona = app.create_persona(&member.access_token, "范冰冰", &[]).await;
+    let persona_id = persona["id"].as_str().unwrap();
+    for _ in 0..4 {
+        let malformed = app.create_post(&member.access_token, persona_id, "", "正文", 0).await;
+        assert_eq!(malformed.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    app.post(&member.access_token, persona_id, "一").await;
+    app.post(&member.access_token, persona_id, "二").await;
+    let third = app.create_post(&member.access_token, persona_id, "三", "正文", 0).await;
+    assert_problem(third, StatusCode::TOO_MANY_REQUESTS, "rate_limited").await;
+    // Someone who only ever fails is stopped by the attempt limit.
+    let careless = app.member().await;
+    for _ in 0..8 {
+        let malformed = app.create_post(&careless.access_token, persona_id, "", "正文", 0).await;
+        assert_eq!(malformed.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    let ninth = app.create_post(&careless.access_token, persona_id, "", "正文", 0).await;
+    assert_problem(ninth, StatusCode::TOO_MANY_REQUESTS, "rate_limited").await;
 }
 
 #[tokio::test]

@@ -266,7 +266,7 @@ impl TestApp {
             token: config.token.expose().to_owned(),
             appid: config.appid.clone(),
             aes_key,
-            account_id: "gh_standin000001".into(),
+            account_id: config.original_id.clone(),
         }
     }
 

@@ -132,7 +132,7 @@ async fn rate_limits_hold_across_instances() {
         return;
     }
     let (a, b) = two_instances(|config| {
-        config.http.rate_limits.insert("login_qr".into(), yujie_kernel::config::RateRule { limit: 2, window_secs: 60 });
+        config.http.rate_limits.insert("login_qr".into(), yujie_kernel::config::RateRule::new(2, 60));
     })
     .await;
     a.create_login().await;

@@ -37,6 +37,23 @@ async fn metrics_are_labelled_by_route_and_served_only_to_staff() {
 }
 
 #[tokio::test]
+async fn invented_methods_and_unknown_paths_do_not_grow_metric_series() {
+    let app = spawn_app().await;
+    for n in 0..5 {
+        let method = reqwest::Method::from_bytes(format!("R{n}XYZ").as_bytes()).unwrap();
+        app.http.request(method, app.url(&format!("/api/v1/nothing/{n}"))).send().await.unwrap();
+    }
+    let text = app.http.get(format!("{}/metrics", app.staff)).send().await.unwrap().text().await.unwrap();
+    assert!(!text.contains("XYZ") && !text.contains("/api/v1/nothing"), "{text}");
+    assert!(
+        text.contains(
+            r#"yujie_http_requests_total{listener="public",method="other",route="unmatched",status="404"} 5"#
+        ),
+        "{text}"
+    );
+}
+
+#[tokio::test]
 async fn the_openapi_document_describes_the_public_api() {
     let app = spawn_app().await;
     let document: Value = app.get("/api/openapi.json", None).await.json().await.unwrap();
@@ -55,6 +72,41 @@ async fn the_openapi_document_describes_the_public_api() {
     assert!(paths.keys().all(|path| !path.starts_with("/internal")), "internal routes are not public API");
     assert!(document["components"]["schemas"]["Problem"].is_object());
     assert!(document["components"]["securitySchemes"]["bearer"].is_object());
+}
+
+/// What the framework refuses before a handler runs is a problem too.
+#[tokio::test]
+async fn framework_refusals_are_problem_json() {
+    let app = spawn_app().await;
+    let member = app.sign_in().await;
+    let not_multipart = app
+        .http
+        .put(app.url("/api/v1/me/avatar"))
+        .header("authorization", format!("Bearer {}", member.access_token))
+        .header("content-type", "multipart/form-data")
+        .body("no boundary")
+        .send()
+        .await
+        .unwrap();
+    assert_problem(not_multipart, StatusCode::BAD_REQUEST, "malformed_body").await;
+    let json_instead = app
+        .http
+        .put(app.url("/api/v1/me/avatar"))
+        .header("authorization", format!("Bearer {}", member.access_token))
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+    assert_problem(json_instead, StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type").await;
+    let huge = "x".repeat(2 << 20);
+    for path in ["/api/v1/auth/wechat/callback", "/api/v1/billing/notify/wechatpay", "/api/v1/billing/notify/alipay"] {
+        let response = app.http.post(app.url(path)).body(huge.clone()).send().await.unwrap();
+        assert_problem(response, StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large").await;
+    }
+    let long_uri = app.get(&format!("/api/v1/posts?cursor={}", "a".repeat(9000)), None).await;
+    assert_problem(long_uri, StatusCode::URI_TOO_LONG, "uri_too_long").await;
+    let big_headers = app.http.get(app.url("/healthz")).header("x-padding", "p".repeat(40_000)).send().await.unwrap();
+    assert_problem(big_headers, StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE, "headers_too_large").await;
 }
 
 #[tokio::test]
@@ -118,7 +170,7 @@ async fn cors_allows_only_configured_origins() {
 #[tokio::test]
 async fn rate_limits_answer_429_with_retry_after() {
     let app = spawn_with(|config| {
-        config.http.rate_limits.insert("login_qr".into(), RateRule { limit: 2, window_secs: 60 });
+        config.http.rate_limits.insert("login_qr".into(), RateRule::new(2, 60));
     })
     .await;
     app.create_login().await;

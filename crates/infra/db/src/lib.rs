@@ -133,6 +133,17 @@ pub fn is_unique_violation(error: &sqlx::Error) -> bool {
     error.as_database_error().is_some_and(|error| error.kind() == sqlx::error::ErrorKind::UniqueViolation)
 }
 
+/// True when a transaction lost a lock race and may simply be run again: a MySQL
+/// deadlock (SQLSTATE 40001, error 1213) or lock-wait timeout (1205), or SQLite's
+/// `database is locked` (SQLITE_BUSY, 5, and its extended codes).
+pub fn is_retryable_conflict(error: &sqlx::Error) -> bool {
+    let Some(error) = error.as_database_error() else { return false };
+    if let Some(mysql) = error.try_downcast_ref::<sqlx::mysql::MySqlDatabaseError>() {
+        return mysql.number() == 1213 || mysql.number() == 1205 || mysql.code() == Some("40001");
+    }
+    error.code().and_then(|code| code.parse::<u32>().ok()).is_some_and(|code| code & 0xff == 5)
+}
+
 /// Creates a fresh, uniquely named database on a MySQL server and returns its URL.
 /// Each test gets its own, so tests never share state.
 pub async fn create_mysql_database(server_url: &str, name: &str) -> anyhow::Result<String> {

@@ -30,6 +30,8 @@ pub trait Kv: Send + Sync + 'static {
     /// Increments a counter that starts a fresh window of `window` length when it is
     /// first created. Returns the new count and the time left in the window.
     async fn incr_window(&self, key: &str, window: Duration) -> anyhow::Result<(u64, Duration)>;
+    /// Takes one back from a live window (never below zero); nothing when it expired.
+    async fn decr_window(&self, key: &str) -> anyhow::Result<()>;
     /// Wakes every [`Kv::subscribe`]r of `channel`, on every instance.
     async fn publish(&self, channel: &str) -> anyhow::Result<()>;
     /// Subscribes to `channel`. Subscribe before reading the state you wait on, so that

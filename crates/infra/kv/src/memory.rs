@@ -1,5 +1,5 @@
 use std::{
-    collections::HashMap,
+    collections::{BTreeSet, HashMap},
     sync::Mutex,
     time::{Duration, Instant},
 };
@@ -10,7 +10,7 @@ use crate::{hub::Hub, Kv, Subscription};
 /// fine for what it holds: caches, waits and windows.
 #[derive(Default)]
 pub struct MemoryKv {
-    entries: Mutex<HashMap<String, Entry>>,
+    state: Mutex<Entries>,
     hub: Hub,
 }
 
@@ -19,43 +19,90 @@ struct Entry {
     expires_at: Instant,
 }
 
+/// Entries by key, and the same keys ordered by expiry so that expired ones are
+/// dropped from the front: every operation is O(log n) however many keys are live.
+#[derive(Default)]
+struct Entries {
+    by_key: HashMap<String, Entry>,
+    by_expiry: BTreeSet<(Instant, String)>,
+}
+
+impl Entries {
+    fn purge_expired(&mut self, now: Instant) {
+        while let Some((expires_at, _)) = self.by_expiry.first() {
+            if *expires_at > now {
+                break;
+            }
+            if let Some((_, key)) = self.by_expiry.pop_first() {
+                self.by_key.remove(&key);
+            }
+        }
+    }
+
+    fn get(&self, key: &str) -> Option<&Entry> {
+        self.by_key.get(key)
+    }
+
+    fn insert(&mut self, key: &str, value: String, expires_at: Instant) {
+        self.remove(key);
+        self.by_expiry.insert((expires_at, key.to_owned()));
+        self.by_key.insert(key.to_owned(), Entry { value, expires_at });
+    }
+
+    /// Replaces the value and keeps the expiry.
+    fn update(&mut self, key: &str, value: String) {
+        if let Some(entry) = self.by_key.get_mut(key) {
+            entry.value = value;
+        }
+    }
+
+    fn remove(&mut self, key: &str) -> Option<Entry> {
+        let entry = self.by_key.remove(key)?;
+        self.by_expiry.remove(&(entry.expires_at, key.to_owned()));
+        Some(entry)
+    }
+}
+
 impl MemoryKv {
     pub fn new() -> Self {
         Self::default()
     }
 
-    fn with_live_entries<T>(&self, f: impl FnOnce(&mut HashMap<String, Entry>, Instant) -> T) -> T {
-        let mut entries = self.entries.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    fn with_live_entries<T>(&self, f: impl FnOnce(&mut Entries, Instant) -> T) -> T {
+        let mut entries = self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         let now = Instant::now();
-        if entries.len() > 10_000 {
-            entries.retain(|_, entry| entry.expires_at > now);
-        }
+        entries.purge_expired(now);
         f(&mut entries, now)
+    }
+
+    /// How many keys are held, expired ones included until the next operation.
+    pub fn len(&self) -> usize {
+        self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).by_key.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 }
 
 #[async_trait::async_trait]
 impl Kv for MemoryKv {
     async fn get(&self, key: &str) -> anyhow::Result<Option<String>> {
-        Ok(self.with_live_entries(|entries, now| {
-            entries.get(key).filter(|entry| entry.expires_at > now).map(|entry| entry.value.clone())
-        }))
+        Ok(self.with_live_entries(|entries, _| entries.get(key).map(|entry| entry.value.clone())))
     }
 
     async fn set(&self, key: &str, value: &str, ttl: Duration) -> anyhow::Result<()> {
-        self.with_live_entries(|entries, now| {
-            entries.insert(key.to_owned(), Entry { value: value.to_owned(), expires_at: now + ttl });
-        });
+        self.with_live_entries(|entries, now| entries.insert(key, value.to_owned(), now + ttl));
         Ok(())
     }
 
     async fn set_if_absent(&self, key: &str, value: &str, ttl: Duration) -> anyhow::Result<bool> {
-        Ok(self.with_live_entries(|entries, now| match entries.get(key) {
-            Some(entry) if entry.expires_at > now => false,
-            _ => {
-                entries.insert(key.to_owned(), Entry { value: value.to_owned(), expires_at: now + ttl });
-                true
+        Ok(self.with_live_entries(|entries, now| {
+            if entries.get(key).is_some() {
+                return false;
             }
+            entries.insert(key, value.to_owned(), now + ttl);
+            true
         }))
     }
 
@@ -65,19 +112,27 @@ impl Kv for MemoryKv {
     }
 
     async fn incr_window(&self, key: &str, window: Duration) -> anyhow::Result<(u64, Duration)> {
-        Ok(self.with_live_entries(|entries, now| {
-            let entry = entries
-                .entry(key.to_owned())
-                .and_modify(|entry| {
-                    if entry.expires_at <= now {
-                        *entry = Entry { value: "0".into(), expires_at: now + window };
-                    }
-                })
-                .or_insert_with(|| Entry { value: "0".into(), expires_at: now + window });
-            let count = entry.value.parse::<u64>().unwrap_or(0) + 1;
-            entry.value = count.to_string();
-            (count, entry.expires_at.saturating_duration_since(now))
+        Ok(self.with_live_entries(|entries, now| match entries.get(key) {
+            Some(entry) => {
+                let count = entry.value.parse::<u64>().unwrap_or(0) + 1;
+                let left = entry.expires_at.saturating_duration_since(now);
+                entries.update(key, count.to_string());
+                (count, left)
+            }
+            None => {
+                entries.insert(key, "1".to_owned(), now + window);
+                (1, window)
+            }
         }))
+    }
+
+    async fn decr_window(&self, key: &str) -> anyhow::Result<()> {
+        self.with_live_entries(|entries, _| {
+            if let Some(count) = entries.get(key).and_then(|entry| entry.value.parse::<u64>().ok()) {
+                entries.update(key, count.saturating_sub(1).to_string());
+            }
+        });
+        Ok(())
     }
 
     async fn publish(&self, channel: &str) -> anyhow::Result<()> {
@@ -95,5 +150,39 @@ impl Kv for MemoryKv {
 
     fn backend(&self) -> &'static str {
         "memory"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[tokio::test]
+    async fn expired_keys_leave_without_a_scan() {
+        let kv = MemoryKv::new();
+        for n in 0..1000 {
+            kv.set(&format!("short:{n}"), "x", Duration::from_millis(20)).await.unwrap();
+        }
+        kv.set("long", "kept", Duration::from_secs(60)).await.unwrap();
+        kv.set("short:0", "renewed", Duration::from_secs(60)).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(40)).await;
+        assert_eq!(kv.get("long").await.unwrap().as_deref(), Some("kept"));
+        assert_eq!(kv.len(), 2, "every expired key went on the next operation");
+        assert_eq!(kv.get("short:0").await.unwrap().as_deref(), Some("renewed"));
+        assert_eq!(kv.get("short:1").await.unwrap(), None);
+    }
+
+    #[tokio::test]
+    async fn windows_count_refund_and_restart() {
+        let kv = MemoryKv::new();
+        let window = Duration::from_millis(50);
+        assert_eq!(kv.incr_window("w", window).await.unwrap().0, 1);
+        assert_eq!(kv.incr_window("w", window).await.unwrap().0, 2);
+        kv.decr_window("w").await.unwrap();
+        assert_eq!(kv.incr_window("w", window).await.unwrap().0, 2);
+        tokio::time::sleep(Duration::from_millis(60)).await;
+        kv.decr_window("w").await.unwrap();
+        assert_eq!(kv.incr_window("w", window).await.unwrap().0, 1, "a fresh window after expiry");
     }
 }

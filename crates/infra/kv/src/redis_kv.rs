@@ -16,6 +16,7 @@ pub struct RedisKv {
     prefix: String,
     hub: Arc<Hub>,
     window_script: Script,
+    refund_script: Script,
 }
 
 const WINDOW_SCRIPT: &str = r"
@@ -28,6 +29,14 @@ end
 return {count, ttl}
 ";
 
+/// DECR keeps the key's expiry; a key that expired is not brought back.
+const REFUND_SCRIPT: &str = r"
+if redis.call('GET', KEYS[1]) and tonumber(redis.call('GET', KEYS[1])) > 0 then
+  redis.call('DECR', KEYS[1])
+end
+return 0
+";
+
 impl RedisKv {
     pub async fn connect(url: &str, prefix: &str) -> anyhow::Result<Self> {
         let client = redis::Client::open(url).context("invalid Redis URL")?;
@@ -37,7 +46,13 @@ impl RedisKv {
         let mut pubsub = client.get_async_pubsub().await.context("cannot open Redis pub/sub")?;
         pubsub.psubscribe(&pattern).await?;
         tokio::spawn(forward_notifications(client, pubsub, pattern, Arc::downgrade(&hub)));
-        Ok(Self { connection, prefix: prefix.to_owned(), hub, window_script: Script::new(WINDOW_SCRIPT) })
+        Ok(Self {
+            connection,
+            prefix: prefix.to_owned(),
+            hub,
+            window_script: Script::new(WINDOW_SCRIPT),
+            refund_script: Script::new(REFUND_SCRIPT),
+        })
     }
 
     fn key(&self, key: &str) -> String {
@@ -125,6 +140,11 @@ impl Kv for RedisKv {
             .invoke_async(&mut self.connection.clone())
             .await?;
         Ok((count, Duration::from_millis(ttl_ms)))
+    }
+
+    async fn decr_window(&self, key: &str) -> anyhow::Result<()> {
+        let _: i64 = self.refund_script.key(self.key(key)).invoke_async(&mut self.connection.clone()).await?;
+        Ok(())
     }
 
     async fn publish(&self, channel: &str) -> anyhow::Result<()> {

@@ -11,6 +11,7 @@ pub const LOCAL_WECHATPAY_API_V3_KEY: &str = "local0only0apiv3key0not0for0prod";
 pub const LOCAL_WECHATPAY_MCHID: &str = "1900000001";
 pub const LOCAL_WECHATPAY_APPID: &str = "wxlocalpay0000001";
 pub const LOCAL_ALIPAY_APP_ID: &str = "2021000000000001";
+pub const LOCAL_ALIPAY_SELLER_ID: &str = "2088000000000001";
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -75,6 +76,9 @@ pub struct AlipayConfig {
     /// Empty: `https://openapi.alipay.com/gateway.do`, or the stand-in locally.
     pub gateway_url: String,
     pub app_id: String,
+    /// The merchant's PID (合作伙伴身份, `2088…`): a notification naming another seller
+    /// is refused.
+    pub seller_id: String,
     /// The application private key (PKCS#8 PEM, or its bare Base64).
     pub app_private_key: Secret,
     /// Alipay's public key (支付宝公钥; `PUBLIC KEY` PEM or bare Base64).
@@ -119,6 +123,7 @@ impl Default for AlipayConfig {
         Self {
             gateway_url: String::new(),
             app_id: LOCAL_ALIPAY_APP_ID.into(),
+            seller_id: LOCAL_ALIPAY_SELLER_ID.into(),
             app_private_key: Secret::default(),
             alipay_public_key: String::new(),
             notify_url: String::new(),
@@ -163,6 +168,7 @@ impl BillingConfig {
         require("wechatpay.merchant_private_key", wechatpay.merchant_private_key.expose(), "");
         require("wechatpay.api_v3_key", wechatpay.api_v3_key.expose(), LOCAL_WECHATPAY_API_V3_KEY);
         require("alipay.app_id", &alipay.app_id, LOCAL_ALIPAY_APP_ID);
+        require("alipay.seller_id", &alipay.seller_id, LOCAL_ALIPAY_SELLER_ID);
         require("alipay.app_private_key", alipay.app_private_key.expose(), "");
         require("alipay.alipay_public_key", &alipay.alipay_public_key, "");
         if wechatpay.merchant_serial == WechatPayConfig::default().merchant_serial {

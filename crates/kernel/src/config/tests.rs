@@ -23,20 +23,23 @@ fn production_refuses_defaults_and_says_why() {
         "billing.alipay.app_private_key",
         "billing.alipay.alipay_public_key",
         "public.base_url",
+        "wechat.original_id",
+        "billing.alipay.seller_id",
     ] {
         assert!(message.contains(key), "{key} missing from: {message}");
     }
 }
 
-#[test]
-fn production_starts_with_real_secrets() {
+/// A production config that passes, to change one thing at a time.
+fn production() -> Config {
     let mut config = Config { mode: Mode::Production, ..Config::default() };
     config.auth.jwt_secret = Secret::new("x".repeat(40));
-    config.internal.token = Secret::new("real-internal-token");
+    config.internal.token = Secret::new("i".repeat(32));
     config.wechat.appid = "wx1234567890".into();
     config.wechat.app_secret = Secret::new("real-app-secret");
     config.wechat.token = Secret::new("realtoken");
     config.wechat.encoding_aes_key = Secret::new("a".repeat(43));
+    config.wechat.original_id = "gh_0123456789ab".into();
     config.standins.enabled = false;
     config.public.base_url = "https://yujie.example.com".into();
     let billing = &mut config.billing;
@@ -45,12 +48,56 @@ fn production_starts_with_real_secrets() {
     billing.wechatpay.merchant_serial = "3775B6A45ACD588826D15E583A95F5DD20D1CD45".into();
     billing.wechatpay.merchant_private_key = Secret::new("-----BEGIN PRIVATE KEY-----");
     billing.wechatpay.api_v3_key = Secret::new("b".repeat(32));
-    billing.wechatpay.platform_keys =
-        vec![PlatformKey { serial: "PUB_KEY_ID_0114232134912410000000000000".into(), pem: "pem".into() }];
+    billing.wechatpay.platform_keys = vec![PlatformKey { serial: "PUB_KEY_ID_01".into(), pem: "pem".into() }];
     billing.alipay.app_id = "2021004100000000".into();
+    billing.alipay.seller_id = "2088102146225135".into();
     billing.alipay.app_private_key = Secret::new("MIIEv");
     billing.alipay.alipay_public_key = "MIIBI".into();
-    config.validate().unwrap();
+    config
+}
+
+fn refused(config: &Config, key: &str) {
+    let message = config.validate().unwrap_err().to_string();
+    assert!(message.contains(key), "{key} missing from: {message}");
+}
+
+#[test]
+fn production_starts_with_real_secrets() {
+    production().validate().unwrap();
+}
+
+#[test]
+fn production_fails_closed_on_weak_trust_settings() {
+    let mut short_token = production();
+    short_token.internal.token = Secret::new("short-but-not-default");
+    refused(&short_token, "internal.token must be at least 32 bytes");
+    for mode in [WechatMessageMode::Plain, WechatMessageMode::Compatible] {
+        let mut unencrypted = production();
+        unencrypted.wechat.message_mode = mode;
+        refused(&unencrypted, "wechat.message_mode must be `safe`");
+        unencrypted.wechat.allow_unencrypted = true;
+        unencrypted.validate().unwrap();
+    }
+    let mut untrusted_header = production();
+    untrusted_header.http.client_ip_header = "X-Forwarded-For".into();
+    refused(&untrusted_header, "http.trusted_proxies");
+    untrusted_header.http.trusted_proxies = vec!["10.0.0.0/8".parse().unwrap()];
+    untrusted_header.validate().unwrap();
+}
+
+#[test]
+fn local_mode_binds_loopback_only_unless_told() {
+    let mut exposed = Config::default();
+    exposed.public.bind = "0.0.0.0:8080".into();
+    refused(&exposed, "public.bind `0.0.0.0:8080` is not a loopback address");
+    exposed.public.bind = "127.0.0.1:8080".into();
+    exposed.staff.bind = "[::]:8081".into();
+    refused(&exposed, "staff.bind");
+    exposed.staff.bind = "localhost:8081".into();
+    exposed.validate().unwrap();
+    exposed.public.bind = "0.0.0.0:8080".into();
+    exposed.allow_public_bind = true;
+    exposed.validate().unwrap();
 }
 
 #[test]
@@ -73,7 +120,7 @@ fn environment_overrides_file_and_defaults() {
         jail.set_env("YUJIE_TEST_MYSQL_URL", "ignored");
         let config = Config::load(Some(Path::new("yujie.toml"))).map_err(|e| e.to_string())?;
         assert_eq!(config.wechat.qr_expire_secs, 90);
-        assert_eq!(config.rate_rule("login_qr"), RateRule { limit: 5, window_secs: 10 });
+        assert_eq!(config.rate_rule("login_qr"), RateRule::new(5, 10));
         assert_eq!(config.rate_rule("token_refresh").limit, 60, "defaults of other rules survive");
         Ok(())
     });

@@ -73,6 +73,42 @@ pub fn body_rejection(rejection: axum::extract::rejection::BytesRejection) -> Ap
     }
 }
 
+/// The raw body, for endpoints that verify exact bytes (signed callbacks); too large or
+/// unreadable is a problem, like every other rejection.
+pub struct ApiBytes(pub Bytes);
+
+impl<S: Send + Sync> FromRequest<S> for ApiBytes {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
+        Bytes::from_request(request, state).await.map(ApiBytes).map_err(body_rejection)
+    }
+}
+
+/// A multipart body; a request that is not `multipart/form-data` with a boundary is a
+/// problem (415 or 400), not the framework's plain-text answer.
+pub struct ApiMultipart(pub axum::extract::Multipart);
+
+impl<S: Send + Sync> FromRequest<S> for ApiMultipart {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
+        let is_multipart = request
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|value| value.to_str().ok())
+            .is_some_and(|value| value.trim().to_ascii_lowercase().starts_with("multipart/form-data"));
+        if !is_multipart {
+            return Err(ApiError::new(ErrorCode::UnsupportedMediaType)
+                .with_detail("expected Content-Type: multipart/form-data"));
+        }
+        axum::extract::Multipart::from_request(request, state)
+            .await
+            .map(ApiMultipart)
+            .map_err(|rejection| ApiError::new(ErrorCode::MalformedBody).with_detail(rejection.body_text()))
+    }
+}
+
 /// Query parameters parsed into `T`; a bad value names its parameter.
 pub struct ApiQuery<T>(pub T);
 

@@ -16,14 +16,16 @@ use axum::{
     Json, Router,
 };
 pub use client_ip::client_ip;
-pub use extract::{body_rejection, parse_json, parse_value, ApiJson, ApiQuery};
+pub use extract::{body_rejection, parse_json, parse_value, ApiBytes, ApiJson, ApiMultipart, ApiQuery};
 pub use observe::{HttpMetrics, ObserveState};
 use tower_http::{
     cors::{AllowOrigin, CorsLayer},
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
     trace::TraceLayer,
 };
-pub use upload::{media_problem, read_file_part, upload_body_limit};
+pub use upload::{
+    media_problem, multipart_problem, next_part, once, read_file_part, read_part, read_text_part, upload_body_limit,
+};
 
 use crate::{
     error::{ApiError, ErrorCode},
@@ -57,6 +59,7 @@ pub fn finish(router: Router, platform: &Platform, listener: Listener, metrics: 
         .route("/readyz", get(readyz).with_state(platform.clone()))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
+        .layer(axum::middleware::from_fn(request_head_limits))
         .layer(axum::middleware::from_fn_with_state(observe, observe::record))
         .layer(DefaultBodyLimit::max(platform.config.http.max_body_bytes));
     if listener == Listener::Public {
@@ -79,6 +82,28 @@ fn cors(origins: &[String]) -> CorsLayer {
         .allow_headers([http::header::AUTHORIZATION, http::header::CONTENT_TYPE])
         .expose_headers([REQUEST_ID, http::header::RETRY_AFTER])
         .max_age(Duration::from_secs(3600))
+}
+
+/// Longest request target we answer; longer ones get a 414 problem. (hyper itself
+/// answers a bare 414 past 64 KiB and a bare 431 past its read buffer, ~400 KiB.)
+pub const MAX_URI_BYTES: usize = 8 * 1024;
+/// Largest sum of header names and values we answer; more gets a 431 problem.
+pub const MAX_HEADER_BYTES: usize = 32 * 1024;
+
+async fn request_head_limits(request: Request, next: axum::middleware::Next) -> Response {
+    if request.uri().to_string().len() > MAX_URI_BYTES {
+        return ApiError::new(ErrorCode::UriTooLong)
+            .with_detail(format!("at most {MAX_URI_BYTES} bytes"))
+            .into_response();
+    }
+    let header_bytes: usize =
+        request.headers().iter().map(|(name, value)| name.as_str().len() + value.as_bytes().len()).sum();
+    if header_bytes > MAX_HEADER_BYTES {
+        return ApiError::new(ErrorCode::HeadersTooLarge)
+            .with_detail(format!("at most {MAX_HEADER_BYTES} bytes of headers"))
+            .into_response();
+    }
+    next.run(request).await
 }
 
 async fn not_found() -> ApiError {

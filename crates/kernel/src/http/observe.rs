@@ -4,6 +4,7 @@ use std::time::Instant;
 
 use axum::{
     extract::{MatchedPath, Request, State},
+    http::Method,
     middleware::Next,
     response::Response,
 };
@@ -17,7 +18,7 @@ use crate::metrics::Metrics;
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct RequestLabels {
     pub listener: &'static str,
-    pub method: String,
+    pub method: &'static str,
     pub route: String,
     pub status: u16,
 }
@@ -25,7 +26,7 @@ pub struct RequestLabels {
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct RouteLabels {
     pub listener: &'static str,
-    pub method: String,
+    pub method: &'static str,
     pub route: String,
 }
 
@@ -67,11 +68,28 @@ pub struct ObserveState {
     pub listener: &'static str,
 }
 
+/// The method label: one of the standard methods, or `other`, so that a client
+/// inventing methods cannot create new series.
+fn method_label(method: &Method) -> &'static str {
+    const KNOWN: [Method; 9] = [
+        Method::GET,
+        Method::POST,
+        Method::PUT,
+        Method::PATCH,
+        Method::DELETE,
+        Method::HEAD,
+        Method::OPTIONS,
+        Method::TRACE,
+        Method::CONNECT,
+    ];
+    KNOWN.iter().find(|known| *known == method).map_or("other", Method::as_str)
+}
+
 /// Records one request: count by status, and latency. The route label is the matched
 /// path template (`/api/v1/users/{id}`), never the raw path, so cardinality stays bounded.
 pub async fn record(State(state): State<ObserveState>, request: Request, next: Next) -> Response {
     let started = Instant::now();
-    let method = request.method().as_str().to_owned();
+    let method = method_label(request.method());
     let route = request
         .extensions()
         .get::<MatchedPath>()
@@ -82,8 +100,19 @@ pub async fn record(State(state): State<ObserveState>, request: Request, next: N
     state
         .metrics
         .duration
-        .get_or_create(&RouteLabels { listener, method: method.clone(), route: route.clone() })
+        .get_or_create(&RouteLabels { listener, method, route: route.clone() })
         .observe(started.elapsed().as_secs_f64());
     state.metrics.requests.get_or_create(&RequestLabels { listener, method, route, status }).inc();
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invented_methods_share_one_label() {
+        assert_eq!(method_label(&Method::GET), "GET");
+        assert_eq!(method_label(&Method::from_bytes(b"R12345").unwrap_or(Method::GET)), "other");
+    }
 }

@@ -1,5 +1,8 @@
 //! Per-route rate limits: fixed windows counted in the key-value store, so with Redis
-//! they hold across every instance.
+//! they hold across every instance. A write counts against its limit only when it
+//! succeeds: a refused request (bad input, conflict, our own failure) is refunded, so
+//! mistakes do not lock anyone out. Every attempt also counts against a looser limit
+//! (`attempts`, by default five times the limit), so refunds cannot be farmed.
 
 use std::time::Duration;
 
@@ -12,7 +15,7 @@ use axum::{
 use crate::{
     auth::bearer_token,
     error::{ApiError, ErrorCode},
-    http::client_ip::client_ip,
+    http::client_ip::{client_ip, rate_subject},
     Platform,
 };
 
@@ -51,24 +54,45 @@ pub async fn enforce(State(limit): State<RouteLimit>, request: Request, next: Ne
     };
     let subject = match user {
         Some(user_id) => format!("u:{user_id}"),
-        None => match client_ip(&parts, &platform.config.http.client_ip_header) {
-            Some(ip) => format!("ip:{ip}"),
+        None => match client_ip(&parts, &platform.config.http) {
+            Some(ip) => format!("ip:{}", rate_subject(ip)),
             None => "ip:unknown".to_owned(),
         },
     };
     let rule = platform.config.rate_rule(limit.rule);
+    let window = Duration::from_secs(rule.window_secs);
+    let attempts_key = format!("rl:{}:attempts:{subject}", limit.rule);
+    if let Some(refusal) = count(platform, limit.rule, &attempts_key, window, rule.attempt_limit()).await {
+        return refusal;
+    }
     let key = format!("rl:{}:{subject}", limit.rule);
-    match platform.kv.incr_window(&key, Duration::from_secs(rule.window_secs)).await {
-        Ok((count, _)) if count <= rule.limit => {}
-        Ok((_, left)) => {
-            return ApiError::new(ErrorCode::RateLimited)
-                .with_detail(format!("at most {} requests per {} s for this action", rule.limit, rule.window_secs))
-                .with_retry_after(left.as_secs_f64().ceil() as u64)
-                .into_response();
+    if let Some(refusal) = count(platform, limit.rule, &key, window, rule.limit).await {
+        return refusal;
+    }
+    let response = next.run(Request::from_parts(parts, body)).await;
+    if !response.status().is_success() {
+        if let Err(error) = platform.kv.decr_window(&key).await {
+            tracing::error!(error = format!("{error:#}"), rule = limit.rule, "rate-limit refund failed");
         }
+    }
+    response
+}
+
+/// Counts one request in a window; the 429 to answer when it is over the limit.
+async fn count(platform: &Platform, rule: &str, key: &str, window: Duration, limit: u64) -> Option<Response> {
+    match platform.kv.incr_window(key, window).await {
+        Ok((count, _)) if count <= limit => None,
+        Ok((_, left)) => Some(
+            ApiError::new(ErrorCode::RateLimited)
+                .with_detail(format!("at most {limit} requests per {} s for this action", window.as_secs()))
+                .with_retry_after(left.as_secs_f64().ceil() as u64)
+                .into_response(),
+        ),
         // Failing open keeps the product usable while the store is down; the error is
         // logged and `/readyz` reports the store.
-        Err(error) => tracing::error!(error = format!("{error:#}"), rule = limit.rule, "rate-limit store failed"),
+        Err(error) => {
+            tracing::error!(error = format!("{error:#}"), rule, "rate-limit store failed");
+            None
+        }
     }
-    next.run(Request::from_parts(parts, body)).await
 }

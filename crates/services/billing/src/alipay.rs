@@ -16,11 +16,30 @@ use crate::{
 pub struct Alipay {
     gateway_url: String,
     pub app_id: String,
+    /// The merchant's PID (`2088…`) that every notification must name as `seller_id`.
+    pub seller_id: String,
     signer: RsaSigner,
     verifier: RsaVerifier,
     pub notify_url: String,
     http: reqwest::Client,
     clock: Clock,
+}
+
+/// A notification's parameters, each exactly once. Alipay never repeats a parameter; a
+/// form that does is refused, so that the string we verify and the values we act on are
+/// read from the same map (a smuggled `out_trade_no=VICTIM&…` ahead of a genuine one
+/// would otherwise verify while naming another order).
+pub fn parse_notification_form(body: &[u8]) -> Result<BTreeMap<String, String>, String> {
+    let pairs: Vec<(String, String)> =
+        serde_urlencoded::from_bytes(body).map_err(|error| format!("unreadable form: {error}"))?;
+    let mut form = BTreeMap::new();
+    for (key, value) in pairs {
+        if form.contains_key(&key) {
+            return Err(format!("parameter `{key}` is repeated"));
+        }
+        form.insert(key, value);
+    }
+    Ok(form)
 }
 
 /// The string Alipay signs: parameters with a value, but not `sign` (nor, for
@@ -37,6 +56,7 @@ pub fn signing_content<'a>(params: impl IntoIterator<Item = (&'a str, &'a str)>,
 #[derive(Debug, Clone)]
 pub struct Notice {
     pub app_id: String,
+    pub seller_id: String,
     pub out_trade_no: String,
     pub trade_no: Option<String>,
     pub total_amount: Fen,
@@ -68,6 +88,7 @@ impl Alipay {
         Ok(Self {
             gateway_url,
             app_id: config.app_id.clone(),
+            seller_id: config.seller_id.clone(),
             signer: RsaSigner::from_pem(config.app_private_key.expose()).context("billing.alipay.app_private_key")?,
             verifier: RsaVerifier::from_pem(&config.alipay_public_key).context("billing.alipay.alipay_public_key")?,
             notify_url,
@@ -76,10 +97,11 @@ impl Alipay {
         })
     }
 
-    /// Checks a notification's RSA2 signature and reads its fields. The caller checks
-    /// app_id, out_trade_no and total_amount against its order, and the status.
-    pub fn open_notification(&self, form: &[(String, String)]) -> Result<Notice, String> {
-        let field = |name: &str| form.iter().find(|(key, _)| key == name).map(|(_, value)| value.as_str());
+    /// Checks a notification's RSA2 signature and reads its fields from the same map.
+    /// The caller checks app_id, seller_id, out_trade_no and total_amount against its
+    /// order, and the status.
+    pub fn open_notification(&self, form: &BTreeMap<String, String>) -> Result<Notice, String> {
+        let field = |name: &str| form.get(name).map(String::as_str);
         let signature = field("sign").ok_or("no sign")?;
         let content = signing_content(form.iter().map(|(key, value)| (key.as_str(), value.as_str())), true);
         if !self.verifier.verify_base64(content.as_bytes(), signature) {
@@ -88,6 +110,7 @@ impl Alipay {
         let total = field("total_amount").unwrap_or_default();
         Ok(Notice {
             app_id: field("app_id").unwrap_or_default().to_owned(),
+            seller_id: field("seller_id").unwrap_or_default().to_owned(),
             out_trade_no: field("out_trade_no").unwrap_or_default().to_owned(),
             trade_no: field("trade_no").map(str::to_owned),
             total_amount: Fen::parse_yuan(total).ok_or_else(|| format!("unreadable total_amount `{total}`"))?,
@@ -194,5 +217,13 @@ mod tests {
         let params = [("b", "2"), ("a", "1"), ("sign", "x"), ("sign_type", "RSA2"), ("empty", ""), ("c", "a=b&c")];
         assert_eq!(signing_content(params, false), "a=1&b=2&c=a=b&c&sign_type=RSA2");
         assert_eq!(signing_content(params, true), "a=1&b=2&c=a=b&c");
+    }
+
+    #[test]
+    fn a_repeated_parameter_refuses_the_whole_form() {
+        let error = parse_notification_form(b"out_trade_no=VICTIM&total_amount=39.90&out_trade_no=MINE").unwrap_err();
+        assert!(error.contains("out_trade_no"), "{error}");
+        let form = parse_notification_form(b"a=1&b=x%26y").unwrap();
+        assert_eq!(form.get("b").map(String::as_str), Some("x&y"));
     }
 }

@@ -51,13 +51,18 @@ impl Billing {
         Ok(())
     }
 
-    /// An Alipay notification: RSA2 over the sorted parameters, then app_id, order and
+    /// An Alipay notification: no repeated parameter, RSA2 over the sorted parameters,
+    /// then app_id, seller_id, order and
     /// total_amount against ours; only TRADE_SUCCESS and TRADE_FINISHED mean paid.
-    pub async fn alipay_notification(&self, form: &[(String, String)]) -> Result<(), NotifyError> {
+    pub async fn alipay_notification(&self, body: &[u8]) -> Result<(), NotifyError> {
         let alipay = &self.inner.alipay;
-        let notice = alipay.open_notification(form).map_err(NotifyError::Rejected)?;
+        let form = alipay::parse_notification_form(body).map_err(NotifyError::Rejected)?;
+        let notice = alipay.open_notification(&form).map_err(NotifyError::Rejected)?;
         if notice.app_id != alipay.app_id {
             return Err(reject(format!("app_id {} is not ours", notice.app_id)));
+        }
+        if notice.seller_id != alipay.seller_id {
+            return Err(reject(format!("seller_id {} is not ours", notice.seller_id)));
         }
         let order = self.inner.store.by_out_trade_no(&notice.out_trade_no).await?;
         let Some(order) = order.filter(|order| order.channel == "alipay") else {

@@ -6,7 +6,16 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use yujie_kernel::{auth::CurrentUser, ApiError, ApiResult};
 
-use crate::{domain::ReactionValue, store::CommentRow, Content};
+use yujie_db::is_retryable_conflict;
+
+use crate::{
+    domain::ReactionValue,
+    store::{CommentRow, Toggle},
+    Content,
+};
+
+/// How often a reaction transaction that lost a lock race is run again.
+const MAX_ATTEMPTS: u64 = 5;
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct ReactionRequest {
@@ -50,14 +59,17 @@ impl Content {
                 "comment"
             }
         };
-        let mut tx = store.begin().await?;
-        let toggle = store.toggle_reaction(&mut tx, kind, id, &user.user_id, value.stored(), self.now_ms()).await?;
-        let (likes, dislikes) = (delta(toggle.before, toggle.after, 1), delta(toggle.before, toggle.after, -1));
-        match target {
-            Reactable::Post => store.bump_post(&mut tx, id, likes, dislikes, 0).await?,
-            Reactable::Comment => store.bump_comment(&mut tx, id, likes, dislikes, 0).await?,
-        }
-        tx.commit().await?;
+        let mut attempt = 0;
+        let toggle = loop {
+            attempt += 1;
+            match self.toggle_once(target, kind, id, &user.user_id, value).await {
+                Err(error) if attempt < MAX_ATTEMPTS && is_retryable_conflict(&error) => {
+                    tracing::debug!(attempt, error = %error, "reaction transaction conflicted; retrying");
+                    tokio::time::sleep(std::time::Duration::from_millis(5 * attempt)).await;
+                }
+                result => break result?.ok_or_else(|| ApiError::not_found(kind))?,
+            }
+        };
         let (like_count, dislike_count) = match target {
             Reactable::Post => {
                 let post = store.post(id).await?.ok_or_else(|| ApiError::not_found("post"))?;
@@ -69,6 +81,30 @@ impl Content {
             }
         };
         Ok(ReactionState { like_count, dislike_count, my_reaction: ReactionValue::from_stored(toggle.after) })
+    }
+
+    /// One reaction transaction: lock the target, toggle the row, move the counters.
+    async fn toggle_once(
+        &self,
+        target: Reactable,
+        kind: &str,
+        id: &str,
+        user_id: &str,
+        value: ReactionValue,
+    ) -> sqlx::Result<Option<Toggle>> {
+        let store = &self.inner.store;
+        let mut tx = store.begin().await?;
+        if !store.lock_reaction_target(&mut tx, kind, id).await? {
+            return Ok(None);
+        }
+        let toggle = store.toggle_reaction(&mut tx, kind, id, user_id, value.stored(), self.now_ms()).await?;
+        let (likes, dislikes) = (delta(toggle.before, toggle.after, 1), delta(toggle.before, toggle.after, -1));
+        match target {
+            Reactable::Post => store.bump_post(&mut tx, id, likes, dislikes, 0).await?,
+            Reactable::Comment => store.bump_comment(&mut tx, id, likes, dislikes, 0).await?,
+        }
+        tx.commit().await?;
+        Ok(Some(toggle))
     }
 
     /// A live comment on a visible post, or 404.

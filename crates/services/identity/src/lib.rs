@@ -82,6 +82,12 @@ impl Identity {
             yujie_kernel::config::WechatMessageMode::Plain => None,
             _ => Some(MessageCipher::new(config.wechat.encoding_aes_key.expose(), &config.wechat.appid)?),
         };
+        if config.wechat.message_mode != yujie_kernel::config::WechatMessageMode::Safe {
+            tracing::warn!(
+                mode = ?config.wechat.message_mode,
+                "WeChat pushes may arrive unencrypted: their signature does not cover the body; use safe mode"
+            );
+        }
         let auth_state =
             SharedAuthState { store: store.clone(), kv: platform.kv.clone(), clock: platform.clock.clone() };
         let authenticator =

@@ -148,6 +148,10 @@ impl Identity {
             }
         };
         let message = EventMessage::parse(&xml).map_err(malformed)?;
+        let original_id = &self.inner.platform.config.wechat.original_id;
+        if !original_id.is_empty() && message.to_user_name != *original_id {
+            return Err(refused("ToUserName is not our official account"));
+        }
         let Some(scan) = message.scan() else {
             self.inner.metrics.wechat_event("ignored");
             return Ok("success".to_owned());

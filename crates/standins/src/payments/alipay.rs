@@ -187,7 +187,7 @@ async fn simulate_pay(
         ("gmt_create", now.clone()),
         ("gmt_payment", now),
         ("buyer_id", "2088000000000000".into()),
-        ("seller_id", "2088111111111111".into()),
+        ("seller_id", standin.platform.config.billing.alipay.seller_id.clone()),
     ]
     .into_iter()
     .map(|(key, value)| (key.to_owned(), value))

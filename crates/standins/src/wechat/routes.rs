@@ -43,7 +43,7 @@ pub fn router(platform: &Platform) -> Router {
         token: config.token.expose().to_owned(),
         appid: config.appid.clone(),
         aes_key,
-        account_id: "gh_standin000001".to_owned(),
+        account_id: config.original_id.clone(),
     };
     let standin = Standin { platform: platform.clone(), peer, state: Arc::default() };
     Router::new()
@@ -159,7 +159,8 @@ pub struct SimulateScanRequest {
     /// The scanning WeChat user; a new follower when absent.
     pub openid: Option<String>,
     /// Where to push; our own callback when absent. Lets a test deliver a scan to
-    /// another instance of the same deployment.
+    /// another instance of the same deployment: only the callback path, on the host of
+    /// our own public URL, is accepted (any port), so this is no open relay.
     pub callback_url: Option<String>,
     /// `false` builds and returns the push without sending it (for tests that tamper).
     pub deliver: Option<bool>,
@@ -180,6 +181,22 @@ pub struct SimulatedScan {
     pub callback_url: String,
 }
 
+const CALLBACK_PATH: &str = "/api/v1/auth/wechat/callback";
+
+/// The callback path on the scheme and host of our public URL; the port may differ.
+fn is_our_callback(candidate: &str, public_base_url: &str) -> bool {
+    match (url::Url::parse(candidate), url::Url::parse(public_base_url)) {
+        (Ok(candidate), Ok(ours)) => {
+            candidate.scheme() == ours.scheme()
+                && candidate.host_str() == ours.host_str()
+                && candidate.path() == CALLBACK_PATH
+                && candidate.query().is_none()
+                && candidate.username().is_empty()
+        }
+        _ => false,
+    }
+}
+
 async fn simulate_scan(
     State(standin): State<Standin>,
     Json(request): Json<SimulateScanRequest>,
@@ -196,9 +213,14 @@ async fn simulate_scan(
     let now = chrono::Utc::now().timestamp();
     let xml = scan_event_xml(&standin.peer.account_id, &openid, &scene, &request.ticket, now, new_follower);
     let push = standin.peer.push(&xml, now);
-    let callback_url = request
-        .callback_url
-        .unwrap_or_else(|| format!("{}/api/v1/auth/wechat/callback", standin.platform.public_base_url));
+    let own_callback = format!("{}{CALLBACK_PATH}", standin.platform.public_base_url);
+    let callback_url = request.callback_url.unwrap_or(own_callback);
+    if !is_our_callback(&callback_url, &standin.platform.public_base_url) {
+        return Err((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Json(json!({ "error": "callback_url must be this deployment's WeChat callback" })),
+        ));
+    }
     let (mut callback_status, mut reply) = (None, None);
     if request.deliver.unwrap_or(true) {
         let response = standin

@@ -1,13 +1,13 @@
 //! The channels' notification endpoints, answered exactly as each channel expects.
 
 use axum::{
-    body::Bytes,
     extract::State,
     http::{HeaderMap, StatusCode},
     response::{IntoResponse, Response},
     Json,
 };
 use serde_json::json;
+use yujie_kernel::http::ApiBytes;
 
 use crate::{notify::NotifyError, Billing};
 
@@ -16,7 +16,11 @@ use crate::{notify::NotifyError, Billing};
 #[utoipa::path(post, path = "/billing/notify/wechatpay", tag = "billing",
     request_body(content = String, content_type = "application/json"),
     responses((status = 204), (status = 400), (status = 401), (status = 500)))]
-pub async fn wechatpay_notify(State(billing): State<Billing>, headers: HeaderMap, body: Bytes) -> Response {
+pub async fn wechatpay_notify(
+    State(billing): State<Billing>,
+    headers: HeaderMap,
+    ApiBytes(body): ApiBytes,
+) -> Response {
     let body = String::from_utf8_lossy(&body);
     match billing.wechatpay_notification(&headers, &body).await {
         Ok(()) => StatusCode::NO_CONTENT.into_response(),
@@ -42,15 +46,8 @@ pub async fn wechatpay_notify(State(billing): State<Billing>, headers: HeaderMap
 #[utoipa::path(post, path = "/billing/notify/alipay", tag = "billing",
     request_body(content = String, content_type = "application/x-www-form-urlencoded"),
     responses((status = 200, content_type = "text/plain", description = "`success` or `fail`")))]
-pub async fn alipay_notify(State(billing): State<Billing>, body: Bytes) -> Response {
-    let form: Vec<(String, String)> = match serde_urlencoded::from_bytes(&body) {
-        Ok(form) => form,
-        Err(error) => {
-            tracing::warn!(channel = "alipay", reason = %error, "payment notification refused");
-            return (StatusCode::BAD_REQUEST, "fail").into_response();
-        }
-    };
-    match billing.alipay_notification(&form).await {
+pub async fn alipay_notify(State(billing): State<Billing>, ApiBytes(body): ApiBytes) -> Response {
+    match billing.alipay_notification(&body).await {
         Ok(()) => (StatusCode::OK, "success").into_response(),
         Err(NotifyError::Rejected(reason)) => {
             tracing::warn!(channel = "alipay", reason, "payment notification refused");

@@ -7,26 +7,16 @@ pub use posts::{CommentText, EventDate, PostText, PostTitle, ReactionValue, Repo
 use chrono::Datelike as _;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-use yujie_kernel::{http::parse_value, ApiError};
+use yujie_kernel::{
+    http::parse_value,
+    text::{user_text, TextKind},
+    ApiError,
+};
 
-/// Checks a free-text field: trimmed, within `min..=max` characters, and free of control
-/// characters except line breaks when `multiline`.
+/// Checks a free-text field with the shared validator (NFC, invisible characters
+/// stripped, trimmed, `min..=max` characters, line breaks only when `multiline`).
 pub(crate) fn text(field: &str, raw: &str, min: usize, max: usize, multiline: bool) -> Result<String, ApiError> {
-    let trimmed = raw.trim();
-    let chars = trimmed.chars().count();
-    if chars < min {
-        return Err(ApiError::invalid_field(
-            field,
-            if min == 1 { "must not be empty".to_owned() } else { format!("must be at least {min} characters") },
-        ));
-    }
-    if chars > max {
-        return Err(ApiError::invalid_field(field, format!("must be at most {max} characters")));
-    }
-    if trimmed.chars().any(|c| c.is_control() && !(multiline && (c == '\n' || c == '\r' || c == '\t'))) {
-        return Err(ApiError::invalid_field(field, "must not contain control characters"));
-    }
-    Ok(trimmed.to_owned())
+    user_text(field, raw, min, max, if multiline { TextKind::Multiline } else { TextKind::Line })
 }
 
 pub(crate) fn optional_text(field: &str, raw: Option<&str>, max: usize) -> Result<Option<String>, ApiError> {
@@ -42,7 +32,7 @@ pub struct PersonaName(String);
 
 impl PersonaName {
     pub fn parse(raw: &str) -> Result<Self, ApiError> {
-        text("name", raw, 1, 32, false).map(Self)
+        user_text("name", raw, 1, 32, TextKind::Name).map(Self)
     }
 
     pub fn as_str(&self) -> &str {
@@ -61,7 +51,7 @@ impl Aliases {
         }
         let mut aliases: Vec<String> = Vec::new();
         for (index, alias) in raw.iter().enumerate() {
-            let alias = text(&format!("aliases[{index}]"), alias, 1, 32, false)?;
+            let alias = user_text(&format!("aliases[{index}]"), alias, 1, 32, TextKind::Name)?;
             if !aliases.contains(&alias) {
                 aliases.push(alias);
             }

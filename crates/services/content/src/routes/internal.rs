@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use yujie_kernel::{
     http::{ApiJson, ApiQuery},
     service::require_internal_token,
-    ApiError, ApiResult,
+    ApiResult,
 };
 
 use crate::{moderation::ItemKind, reports::ReportGroup, user_content::UserItem, ChangePage, Content};
@@ -47,12 +47,8 @@ struct Removal {
 }
 
 impl Removal {
-    fn reason(&self) -> ApiResult<&str> {
-        let reason = self.reason.trim();
-        if reason.is_empty() || reason.chars().count() > 500 {
-            return Err(ApiError::invalid_field("reason", "must be 1 to 500 characters"));
-        }
-        Ok(reason)
+    fn reason(&self) -> ApiResult<String> {
+        yujie_kernel::text::user_text("reason", &self.reason, 1, 500, yujie_kernel::text::TextKind::Multiline)
     }
 }
 
@@ -85,7 +81,7 @@ async fn remove_user_content(
     Path(user_id): Path<String>,
     ApiJson(removal): ApiJson<Removal>,
 ) -> ApiResult<ApiJson<Count>> {
-    let changed = content.set_user_content_removed(&user_id, Some(removal.reason()?)).await?;
+    let changed = content.set_user_content_removed(&user_id, Some(removal.reason()?.as_str())).await?;
     Ok(ApiJson(Count { changed }))
 }
 
@@ -106,7 +102,7 @@ async fn remove(
     Path((kind, id)): Path<(String, String)>,
     ApiJson(removal): ApiJson<Removal>,
 ) -> ApiResult<ApiJson<Changed>> {
-    let changed = content.set_removed(ItemKind::parse(&kind)?, &id, Some(removal.reason()?)).await?;
+    let changed = content.set_removed(ItemKind::parse(&kind)?, &id, Some(removal.reason()?.as_str())).await?;
     Ok(ApiJson(Changed { changed }))
 }
 

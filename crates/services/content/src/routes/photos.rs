@@ -1,11 +1,11 @@
 use axum::{
-    extract::{Multipart, Path, State},
+    extract::{Path, State},
     http::StatusCode,
 };
 use yujie_kernel::{
     auth::CurrentUser,
     error::Problem,
-    http::{read_file_part, ApiJson},
+    http::{read_file_part, ApiJson, ApiMultipart},
     ApiResult,
 };
 
@@ -20,7 +20,7 @@ pub async fn add_photo(
     State(content): State<Content>,
     user: CurrentUser,
     Path(persona_id): Path<String>,
-    multipart: Multipart,
+    ApiMultipart(multipart): ApiMultipart,
 ) -> ApiResult<(StatusCode, ApiJson<PhotoView>)> {
     let upload = read_file_part(multipart, content.inner.platform.config.media.max_bytes).await?;
     Ok((StatusCode::CREATED, ApiJson(content.add_photo(&user.user_id, &persona_id, upload).await?)))

@@ -1,5 +1,5 @@
 use axum::{
-    extract::{multipart::MultipartError, Multipart, Path, State},
+    extract::{Multipart, Path, State},
     http::StatusCode,
 };
 use serde::Deserialize;
@@ -7,7 +7,7 @@ use utoipa::IntoParams;
 use yujie_kernel::{
     auth::{CurrentUser, MaybeUser},
     error::Problem,
-    http::{ApiJson, ApiQuery},
+    http::{next_part, once, read_part, read_text_part, ApiJson, ApiMultipart, ApiQuery},
     ApiError, ApiResult, ErrorCode,
 };
 
@@ -92,7 +92,7 @@ pub async fn get_post(
 pub async fn create_post(
     State(content): State<Content>,
     user: CurrentUser,
-    multipart: Multipart,
+    ApiMultipart(multipart): ApiMultipart,
 ) -> ApiResult<(StatusCode, ApiJson<PostView>)> {
     if !user.is_member() {
         return Err(ApiError::new(ErrorCode::Forbidden).with_detail("posting is for members (会员)"));
@@ -106,14 +106,10 @@ pub fn post_body_limit(max_image_bytes: usize) -> axum::extract::DefaultBodyLimi
     axum::extract::DefaultBodyLimit::max(MAX_POST_IMAGES * max_image_bytes + (1 << 20))
 }
 
+/// Largest text part of the post form: 5,000 characters of up to 4 bytes, with room.
+const MAX_TEXT_PART_BYTES: usize = 24 * 1024;
+
 async fn read_post_form(mut multipart: Multipart, max_image_bytes: usize) -> ApiResult<NewPost> {
-    let broken = |error: MultipartError| {
-        if error.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            ApiError::new(ErrorCode::PayloadTooLarge)
-        } else {
-            ApiError::new(ErrorCode::MalformedBody).with_detail(error.body_text())
-        }
-    };
     let mut form = NewPost {
         persona_id: String::new(),
         title: String::new(),
@@ -121,32 +117,26 @@ async fn read_post_form(mut multipart: Multipart, max_image_bytes: usize) -> Api
         event_date: None,
         images: Vec::new(),
     };
-    while let Some(mut field) = multipart.next_field().await.map_err(broken)? {
+    let mut seen = Vec::new();
+    while let Some(mut field) = next_part(&mut multipart).await? {
         let name = field.name().unwrap_or_default().to_owned();
         if name == "images" {
             if form.images.len() == MAX_POST_IMAGES {
                 return Err(ApiError::invalid_field("images", format!("at most {MAX_POST_IMAGES} images")));
             }
             let field_name = format!("images[{}]", form.images.len());
-            let mut bytes = Vec::new();
-            while let Some(chunk) = field.chunk().await.map_err(broken)? {
-                if bytes.len() + chunk.len() > max_image_bytes {
-                    return Err(ApiError::new(ErrorCode::PayloadTooLarge)
-                        .with_field(field_name, format!("must be at most {max_image_bytes} bytes")));
-                }
-                bytes.extend_from_slice(&chunk);
-            }
-            form.images.push(bytes);
+            form.images.push(read_part(&mut field, &field_name, max_image_bytes).await?);
             continue;
         }
-        let value = field.text().await.map_err(broken)?;
-        match name.as_str() {
-            "persona_id" => form.persona_id = value,
-            "title" => form.title = value,
-            "text" => form.text = value,
-            "event_date" => form.event_date = Some(value),
-            _ => {}
-        }
+        let slot = match name.as_str() {
+            "persona_id" => &mut form.persona_id,
+            "title" => &mut form.title,
+            "text" => &mut form.text,
+            "event_date" => form.event_date.get_or_insert_with(String::new),
+            _ => continue,
+        };
+        once(&mut seen, &name)?;
+        *slot = read_text_part(&mut field, &name, MAX_TEXT_PART_BYTES).await?;
     }
     Ok(form)
 }

@@ -20,6 +20,7 @@ pub use feed::FeedChange;
 pub use personas::{PersonaRow, PersonaSort};
 pub use photos::PhotoRow;
 pub use posts::{FeedSort, PostRow};
+pub use reactions::Toggle;
 pub use reports::ReportRow;
 
 /// How much each live contribution adds to a persona's popularity.

@@ -13,9 +13,28 @@ pub struct Toggle {
 }
 
 impl ContentStore {
+    /// Takes the write lock of the target's row, first thing in a reaction transaction:
+    /// every toggle on one target then runs one after another, so neither reads a stale
+    /// reaction nor deadlocks on the reaction row (InnoDB's shared lock on a duplicate
+    /// key would otherwise meet the other transaction's).
+    pub async fn lock_reaction_target(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+        kind: &str,
+        target_id: &str,
+    ) -> sqlx::Result<bool> {
+        let table = if kind == "post" { "posts" } else { "comments" };
+        let locked = sqlx::query(&format!("UPDATE {table} SET like_count = like_count WHERE id = ?"))
+            .bind(target_id)
+            .execute(&mut *conn)
+            .await?;
+        Ok(locked.rows_affected() == 1)
+    }
+
     /// Sets `value` (1 like, −1 dislike) for the user on a target: a first reaction is
     /// added, the other one switches, the same one again is taken back. Within the
-    /// caller's write transaction, so the counters move with the row.
+    /// caller's write transaction, after [`ContentStore::lock_reaction_target`], so the
+    /// counters move with the row.
     pub async fn toggle_reaction(
         &self,
         conn: &mut sqlx::AnyConnection,
@@ -48,25 +67,33 @@ impl ContentStore {
                 .fetch_one(&mut *conn)
                 .await?
                 .try_get("value")?;
-        if before == value {
-            sqlx::query("DELETE FROM reactions WHERE target_kind = ? AND target_id = ? AND user_id = ?")
+        let (changed, toggle) = if before == value {
+            let deleted = sqlx::query("DELETE FROM reactions WHERE target_kind = ? AND target_id = ? AND user_id = ?")
                 .bind(kind)
                 .bind(target_id)
                 .bind(user_id)
                 .execute(&mut *conn)
                 .await?;
-            Ok(Toggle { before, after: 0 })
+            (deleted.rows_affected(), Toggle { before, after: 0 })
         } else {
-            sqlx::query("UPDATE reactions SET value = ?, created_at = ? WHERE target_kind = ? AND target_id = ? AND user_id = ?")
-                .bind(value)
-                .bind(now)
-                .bind(kind)
-                .bind(target_id)
-                .bind(user_id)
-                .execute(&mut *conn)
-                .await?;
-            Ok(Toggle { before, after: value })
+            let updated = sqlx::query(
+                "UPDATE reactions SET value = ?, created_at = ? WHERE target_kind = ? AND target_id = ? AND user_id = ?",
+            )
+            .bind(value)
+            .bind(now)
+            .bind(kind)
+            .bind(target_id)
+            .bind(user_id)
+            .execute(&mut *conn)
+            .await?;
+            (updated.rows_affected(), Toggle { before, after: value })
+        };
+        // The caller holds the target's lock, so the row cannot have moved; if it did,
+        // the counters would drift, so the transaction fails instead.
+        if changed != 1 {
+            return Err(sqlx::Error::Protocol(format!("reaction row changed under the target lock ({changed} rows)")));
         }
+        Ok(toggle)
     }
 
     /// The viewer's reactions on these targets of one kind.

@@ -1,6 +1,9 @@
 //! Parsed, valid identity types: a request body becomes one of these at the boundary.
 
-use yujie_kernel::ApiError;
+use yujie_kernel::{
+    text::{user_text, TextKind},
+    ApiError,
+};
 
 /// A user's chosen nickname: 1 to 20 characters, no control characters, trimmed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -10,21 +13,7 @@ impl Nickname {
     pub const MAX_CHARS: usize = 20;
 
     pub fn parse(raw: &str) -> Result<Self, ApiError> {
-        let trimmed = raw.trim();
-        let chars = trimmed.chars().count();
-        if chars == 0 {
-            return Err(ApiError::invalid_field("nickname", "must not be empty"));
-        }
-        if chars > Self::MAX_CHARS {
-            return Err(ApiError::invalid_field("nickname", format!("must be at most {} characters", Self::MAX_CHARS)));
-        }
-        if trimmed
-            .chars()
-            .any(|c| c.is_control() || matches!(c, '\u{200B}'..='\u{200F}' | '\u{2028}'..='\u{202E}' | '\u{FEFF}'))
-        {
-            return Err(ApiError::invalid_field("nickname", "must not contain control or invisible characters"));
-        }
-        Ok(Self(trimmed.to_owned()))
+        user_text("nickname", raw, 1, Self::MAX_CHARS, TextKind::Name).map(Self)
     }
 
     pub fn as_str(&self) -> &str {
@@ -38,12 +27,7 @@ pub struct BanReason(String);
 
 impl BanReason {
     pub fn parse(raw: &str) -> Result<Self, ApiError> {
-        let trimmed = raw.trim();
-        match trimmed.chars().count() {
-            0 => Err(ApiError::invalid_field("reason", "must not be empty")),
-            1..=500 => Ok(Self(trimmed.to_owned())),
-            _ => Err(ApiError::invalid_field("reason", "must be at most 500 characters")),
-        }
+        user_text("reason", raw, 1, 500, TextKind::Multiline).map(Self)
     }
 
     pub fn as_str(&self) -> &str {

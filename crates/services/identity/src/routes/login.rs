@@ -1,7 +1,6 @@
 use std::{convert::Infallible, time::Duration};
 
 use axum::{
-    body::Bytes,
     extract::{Path, State},
     http::{header, StatusCode},
     response::{
@@ -14,7 +13,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 use yujie_kernel::{
     error::Problem,
-    http::{ApiJson, ApiQuery},
+    http::{ApiBytes, ApiJson, ApiQuery},
     ApiError, ApiResult,
 };
 
@@ -91,7 +90,7 @@ pub async fn verify_callback_url(
 pub async fn receive_callback(
     State(identity): State<Identity>,
     ApiQuery(query): ApiQuery<CallbackQuery>,
-    body: Bytes,
+    ApiBytes(body): ApiBytes,
 ) -> ApiResult<Response> {
     let body = std::str::from_utf8(&body).map_err(|_| ApiError::invalid_field("body", "must be UTF-8 XML"))?;
     let reply = identity.handle_callback(&query, body).await?;

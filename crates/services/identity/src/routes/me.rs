@@ -1,8 +1,8 @@
-use axum::extract::{Multipart, State};
+use axum::extract::State;
 use yujie_kernel::{
     auth::CurrentUser,
     error::Problem,
-    http::{read_file_part, ApiJson},
+    http::{read_file_part, ApiJson, ApiMultipart},
     ApiResult,
 };
 
@@ -38,7 +38,7 @@ pub async fn update_me(
 pub async fn upload_avatar(
     State(identity): State<Identity>,
     user: CurrentUser,
-    multipart: Multipart,
+    ApiMultipart(multipart): ApiMultipart,
 ) -> ApiResult<ApiJson<Me>> {
     let max_bytes = identity.inner.platform.config.media.max_bytes;
     let upload = read_file_part(multipart, max_bytes).await?;
