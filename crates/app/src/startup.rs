@@ -15,6 +15,7 @@ use yujie_kernel::{
     auth::{Authenticator, TokenKeys},
     http::{finish, HttpMetrics, Listener},
     service::{InternalClient, Worker},
+    wait::WaitSlots,
     Clock, Config, Metrics, Platform, ServiceRoutes,
 };
 
@@ -64,6 +65,7 @@ impl Application {
             .build()
             .context("cannot build the HTTP client")?;
         let tokens = TokenKeys::new(&config.auth.jwt_secret, config.auth.access_ttl_secs, clock.clone());
+        let config_waits = config.http.max_waits_per_client;
         let platform = Platform {
             config: Arc::new(config),
             db,
@@ -75,6 +77,7 @@ impl Application {
             public_base_url,
             staff_base_url,
             http_client,
+            waits: WaitSlots::new(config_waits),
             shutdown: CancellationToken::new(),
         };
 

@@ -114,6 +114,9 @@ pub struct HttpConfig {
     pub idle_timeout_secs: u64,
     /// Open connections per listener; further clients wait in the accept backlog.
     pub max_connections: usize,
+    /// Long-polls and event streams one user, and one address, may hold open at once
+    /// (per process); one more is answered 429.
+    pub max_waits_per_client: usize,
     /// Per-route limits by rule name; see `RateRule`.
     pub rate_limits: BTreeMap<String, RateRule>,
 }
@@ -307,6 +310,7 @@ impl Default for HttpConfig {
             header_read_timeout_secs: 10,
             idle_timeout_secs: 60,
             max_connections: 4096,
+            max_waits_per_client: 4,
             rate_limits: BTreeMap::from([
                 ("login_qr".into(), rule(20, 60)),
                 ("login_wait".into(), rule(120, 60)),

@@ -12,6 +12,7 @@ mod secret;
 pub mod service;
 pub mod telemetry;
 pub mod text;
+pub mod wait;
 
 pub use clock::Clock;
 pub use config::{Config, Mode};

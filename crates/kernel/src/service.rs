@@ -19,6 +19,7 @@ use yujie_kv::SharedKv;
 use crate::{
     auth::{bearer_token, TokenKeys},
     error::{ApiError, ErrorCode},
+    wait::WaitSlots,
     Clock, Config, Metrics, Secret,
 };
 
@@ -37,6 +38,8 @@ pub struct Platform {
     /// How other services reach this process's staff listener.
     pub staff_base_url: String,
     pub http_client: reqwest::Client,
+    /// Open long-polls and event streams per user and per address.
+    pub waits: WaitSlots,
     /// Cancelled when the process shuts down; workers stop on it.
     pub shutdown: CancellationToken,
 }

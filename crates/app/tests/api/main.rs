@@ -25,3 +25,4 @@ mod multi_instance;
 mod platform;
 mod profile;
 mod sessions;
+mod waits;

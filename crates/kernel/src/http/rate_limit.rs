@@ -4,9 +4,14 @@
 //! mistakes do not lock anyone out. Every attempt also counts against a looser limit
 //! (`attempts`, by default five times the limit), so refunds cannot be farmed.
 
-use std::time::Duration;
+use std::{
+    pin::Pin,
+    task::{Context, Poll},
+    time::Duration,
+};
 
 use axum::{
+    body::{Body, Bytes},
     extract::{Request, State},
     middleware::Next,
     response::{IntoResponse, Response},
@@ -16,6 +21,7 @@ use crate::{
     auth::bearer_token,
     error::{ApiError, ErrorCode},
     http::client_ip::{client_ip, rate_subject},
+    wait::WaitSlot,
     Platform,
 };
 
@@ -76,6 +82,51 @@ pub async fn enforce(State(limit): State<RouteLimit>, request: Request, next: Ne
         }
     }
     response
+}
+
+/// Caps the open waits (long-polls, event streams) of one user and one address: the
+/// slots are taken before the handler runs and given back when the response body ends,
+/// so a stream holds its slot for as long as it is open.
+pub async fn limit_waits(State(platform): State<Platform>, request: Request, next: Next) -> Response {
+    let (parts, body) = request.into_parts();
+    let mut subjects = Vec::with_capacity(2);
+    if let Some(claims) = bearer_token(&parts.headers).and_then(|token| platform.tokens.decode(token).ok()) {
+        subjects.push(format!("u:{}", claims.sub));
+    }
+    if let Some(ip) = client_ip(&parts, &platform.config.http) {
+        subjects.push(format!("ip:{}", rate_subject(ip)));
+    }
+    let slot = match platform.waits.acquire(subjects) {
+        Ok(slot) => slot,
+        Err(refusal) => return refusal.into_response(),
+    };
+    next.run(Request::from_parts(parts, body)).await.map(|body| Body::new(Holding { body, _slot: slot }))
+}
+
+/// A response body that keeps its wait slot until it is dropped.
+struct Holding {
+    body: Body,
+    _slot: WaitSlot,
+}
+
+impl http_body::Body for Holding {
+    type Data = Bytes;
+    type Error = axum::Error;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<http_body::Frame<Bytes>, axum::Error>>> {
+        Pin::new(&mut self.body).poll_frame(cx)
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.body.is_end_stream()
+    }
+
+    fn size_hint(&self) -> http_body::SizeHint {
+        self.body.size_hint()
+    }
 }
 
 /// Counts one request in a window; the 429 to answer when it is over the limit.

@@ -24,13 +24,18 @@ use std::sync::Arc;
 use axum::extract::FromRef;
 use yujie_db::Migrations;
 use yujie_identity::IdentityClient;
-use yujie_kernel::{auth::Authenticator, config::STANDIN_PATH, Platform, ServiceRoutes};
+use yujie_kernel::{auth::Authenticator, config::STANDIN_PATH, wait::SharedPoll, Platform, ServiceRoutes};
 
 pub use local_keys::{fill_local_payment_keys, LOCAL_CERT_SERIAL, LOCAL_PUB_KEY_ID};
 pub use orders::{OrderView, StaffOrderView};
 pub use reconcile::ReconcileReport;
 
-use crate::{alipay::Alipay, metrics::BillingMetrics, store::BillingStore, wechatpay::WechatPay};
+use crate::{
+    alipay::Alipay,
+    metrics::BillingMetrics,
+    store::{BillingStore, OrderRow},
+    wechatpay::WechatPay,
+};
 
 pub fn migrations() -> Migrations {
     Migrations {
@@ -65,6 +70,8 @@ struct Inner {
     wechatpay: WechatPay,
     alipay: Alipay,
     metrics: BillingMetrics,
+    /// Every waiter on one order shares one reader.
+    order_polls: SharedPoll<String, OrderRow>,
 }
 
 impl FromRef<Billing> for Authenticator {
@@ -118,6 +125,7 @@ impl Billing {
                 wechatpay,
                 alipay,
                 metrics: BillingMetrics::register(&platform.metrics),
+                order_polls: SharedPoll::new(platform.kv.clone(), orders::WAIT_POLL),
             }),
         })
     }

@@ -16,6 +16,7 @@ use yujie_identity::ExtendMembership;
 use yujie_kernel::{
     clock::{millis_to_datetime, shanghai},
     ids::{new_id, random_hex},
+    wait::Polled,
     ApiError, ApiResult, ErrorCode,
 };
 
@@ -87,7 +88,7 @@ pub(crate) fn order_channel(order_id: &str) -> String {
 }
 
 /// How often a waiter re-reads the order even without a notification.
-const WAIT_POLL: Duration = Duration::from_secs(2);
+pub(crate) const WAIT_POLL: Duration = Duration::from_secs(2);
 
 impl Billing {
     /// The user's open order for this plan if there is one, else a new one with its QR.
@@ -163,29 +164,29 @@ impl Billing {
         order.filter(|order| order.user_id == user_id).ok_or_else(|| ApiError::not_found("order"))
     }
 
-    /// Waits up to `timeout` for the order to leave `pending` (long-poll).
+    /// Waits up to `timeout` for the order to leave `pending` (long-poll). Waiters on
+    /// one order share one reader; an expired order is settled by the reconciliation
+    /// worker, never by a waiter.
     pub async fn wait_order(&self, user_id: &str, order_id: &str, timeout: Duration) -> ApiResult<OrderView> {
-        let deadline = tokio::time::Instant::now() + timeout;
-        let mut subscription = self.inner.platform.kv.subscribe(&order_channel(order_id));
-        let mut settled_expiry = false;
-        loop {
-            let order = self.own_order(user_id, order_id).await?;
-            if order.state != "pending" {
-                return Ok(view(&order));
-            }
-            if order.expires_at <= self.now_ms() && !settled_expiry {
-                settled_expiry = true;
-                if let Err(error) = self.reconcile_order(&order).await {
-                    tracing::warn!(error = format!("{error:#}"), order_id, "cannot settle an expired order yet");
-                }
-                continue;
-            }
-            let remaining = deadline.saturating_duration_since(tokio::time::Instant::now());
-            if remaining.is_zero() {
-                return Ok(view(&order));
-            }
-            let _ = tokio::time::timeout(remaining.min(WAIT_POLL), subscription.notified()).await;
+        let order = self.own_order(user_id, order_id).await?;
+        if order.state != "pending" || timeout.is_zero() {
+            return Ok(view(&order));
         }
+        let billing = self.clone();
+        let id = order_id.to_owned();
+        let mut updates = self.inner.order_polls.watch(order_id.to_owned(), order_channel(order_id), move || {
+            let (billing, id) = (billing.clone(), id.clone());
+            async move {
+                let order =
+                    billing.inner.store.by_id(&id).await?.ok_or_else(|| anyhow::anyhow!("order {id} is gone"))?;
+                let settled = order.state != "pending";
+                Ok(Polled { value: order, settled })
+            }
+        });
+        let left_pending = |latest: &Option<OrderRow>| latest.as_ref().is_some_and(|order| order.state != "pending");
+        let _ = tokio::time::timeout(timeout, updates.wait_for(left_pending)).await;
+        let latest = updates.borrow().clone().unwrap_or(order);
+        Ok(view(&latest))
     }
 
     /// A channel confirmed the payment (notification or query): mark the order paid

@@ -23,12 +23,12 @@ pub use client::{
     BanRequest, Done, ExtendMembership, HttpIdentityClient, IdentityClient, MembershipEnd, MembershipRequest, UserBrief,
 };
 use yujie_db::Migrations;
-use yujie_kernel::{auth::Authenticator, config::STANDIN_PATH, Platform, ServiceRoutes};
+use yujie_kernel::{auth::Authenticator, config::STANDIN_PATH, wait::SharedPoll, Platform, ServiceRoutes};
 
 use crate::{
     auth_state::SharedAuthState,
     metrics::IdentityMetrics,
-    store::IdentityStore,
+    store::{AttemptRow, IdentityStore},
     wechat::{api::WechatApi, crypto::MessageCipher},
 };
 
@@ -54,6 +54,8 @@ struct Inner {
     auth_state: SharedAuthState,
     authenticator: Authenticator,
     metrics: IdentityMetrics,
+    /// Every waiter on one sign-in attempt shares one reader.
+    login_polls: SharedPoll<String, AttemptRow>,
 }
 
 impl FromRef<Identity> for Authenticator {
@@ -102,6 +104,7 @@ impl Identity {
                 auth_state,
                 authenticator,
                 metrics,
+                login_polls: SharedPoll::new(platform.kv.clone(), login::WAIT_POLL),
             }),
         })
     }

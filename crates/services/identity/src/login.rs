@@ -6,13 +6,13 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use yujie_kernel::{
-    auth::banned_error, clock::millis_to_datetime, config::WechatMessageMode, ids::random_hex, ApiError, ApiResult,
-    ErrorCode,
+    auth::banned_error, clock::millis_to_datetime, config::WechatMessageMode, ids::random_hex, wait::Polled, ApiError,
+    ApiResult, ErrorCode,
 };
 
 use crate::{
     sessions::TokenPair,
-    store::{AttemptStatus, ScanOutcome},
+    store::{AttemptRow, AttemptStatus, ScanOutcome},
     wechat::{
         crypto::{signature, signature_matches},
         message::{encrypted_reply, text_reply, Envelope, EventMessage},
@@ -25,7 +25,7 @@ const MAX_CLOCK_SKEW_SECS: i64 = 300;
 /// How long a processed event is remembered to drop WeChat's retries.
 const EVENT_DEDUPE_TTL: Duration = Duration::from_secs(3600);
 /// A waiter re-reads the attempt this often even without a notification.
-const WAIT_POLL: Duration = Duration::from_secs(2);
+pub(crate) const WAIT_POLL: Duration = Duration::from_secs(2);
 
 /// A new sign-in attempt: show `qr_content` as a QR code, then wait on `login_id`.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
@@ -204,28 +204,40 @@ impl Identity {
     }
 
     /// Waits up to `timeout` for the attempt to be scanned, then completes it once.
+    /// Waiters on one attempt share one reader.
     pub async fn wait_login(&self, login_id: &str, timeout: Duration) -> ApiResult<LoginStatus> {
-        let deadline = tokio::time::Instant::now() + timeout;
-        let mut subscription = self.inner.platform.kv.subscribe(&login_channel(login_id));
-        loop {
-            let attempt = self.inner.store.attempt(login_id).await?.ok_or_else(|| ApiError::not_found("login"))?;
-            let now = self.now_ms();
-            match attempt.status() {
-                AttemptStatus::Completed => return Err(ErrorCode::LoginAlreadyUsed.into()),
-                AttemptStatus::Scanned => return self.complete_login(login_id, attempt.user_id.as_deref()).await,
-                AttemptStatus::Pending if attempt.expires_at <= now => {
-                    self.inner.metrics.login("expired");
-                    return Err(ErrorCode::LoginExpired.into());
+        let mut attempt = self.inner.store.attempt(login_id).await?.ok_or_else(|| ApiError::not_found("login"))?;
+        let until_expiry = Duration::from_millis(u64::try_from(attempt.expires_at - self.now_ms()).unwrap_or(0));
+        let wait = timeout.min(until_expiry);
+        if attempt.status() == AttemptStatus::Pending && !wait.is_zero() {
+            let identity = self.clone();
+            let id = login_id.to_owned();
+            let mut updates = self.inner.login_polls.watch(id.clone(), login_channel(login_id), move || {
+                let (identity, id) = (identity.clone(), id.clone());
+                async move {
+                    let attempt = identity.inner.store.attempt(&id).await?;
+                    let attempt = attempt.ok_or_else(|| anyhow::anyhow!("sign-in attempt {id} is gone"))?;
+                    let settled = attempt.status() != AttemptStatus::Pending;
+                    Ok(Polled { value: attempt, settled })
                 }
-                AttemptStatus::Pending => {}
+            });
+            let scanned = |latest: &Option<AttemptRow>| {
+                latest.as_ref().is_some_and(|attempt| attempt.status() != AttemptStatus::Pending)
+            };
+            let _ = tokio::time::timeout(wait, updates.wait_for(scanned)).await;
+            let latest = updates.borrow().clone();
+            if let Some(latest) = latest {
+                attempt = latest;
             }
-            let until_expiry = Duration::from_millis(u64::try_from(attempt.expires_at - now).unwrap_or(0));
-            let remaining = deadline.saturating_duration_since(tokio::time::Instant::now());
-            if remaining.is_zero() {
-                return Ok(LoginStatus::Pending { expires_at: millis_to_datetime(attempt.expires_at) });
+        }
+        match attempt.status() {
+            AttemptStatus::Completed => Err(ErrorCode::LoginAlreadyUsed.into()),
+            AttemptStatus::Scanned => self.complete_login(login_id, attempt.user_id.as_deref()).await,
+            AttemptStatus::Pending if attempt.expires_at <= self.now_ms() => {
+                self.inner.metrics.login("expired");
+                Err(ErrorCode::LoginExpired.into())
             }
-            let pause = remaining.min(until_expiry).min(WAIT_POLL);
-            let _ = tokio::time::timeout(pause, subscription.notified()).await;
+            AttemptStatus::Pending => Ok(LoginStatus::Pending { expires_at: millis_to_datetime(attempt.expires_at) }),
         }
     }
 

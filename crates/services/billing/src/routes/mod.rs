@@ -8,7 +8,7 @@ mod orders;
 use axum::middleware::from_fn_with_state;
 pub use internal::internal;
 use utoipa_axum::{router::OpenApiRouter, routes};
-use yujie_kernel::http::rate_limit::{enforce, RateKey, RouteLimit};
+use yujie_kernel::http::rate_limit::{enforce, limit_waits, RateKey, RouteLimit};
 
 use crate::Billing;
 
@@ -22,8 +22,12 @@ pub fn public(billing: &Billing) -> OpenApiRouter {
                 .routes(routes!(orders::create_order))
                 .route_layer(from_fn_with_state(RouteLimit::new(platform, "order_create", RateKey::UserOrIp), enforce)),
         )
-        .routes(routes!(orders::get_order))
-        .routes(routes!(orders::order_events))
+        .merge(
+            OpenApiRouter::new()
+                .routes(routes!(orders::get_order))
+                .routes(routes!(orders::order_events))
+                .route_layer(from_fn_with_state(platform.clone(), limit_waits)),
+        )
         .routes(routes!(notify::wechatpay_notify))
         .routes(routes!(notify::alipay_notify))
         .with_state(billing.clone())

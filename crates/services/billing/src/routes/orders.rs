@@ -121,8 +121,9 @@ pub async fn get_order(
     Ok(ApiJson(billing.wait_order(&user.user_id, &order_id, Duration::from_secs(wait_secs)).await?))
 }
 
-/// Server-sent events: one `order` event when the order leaves `pending` (or when its
-/// lifetime is over), with the order.
+/// Server-sent events: one `order` event when the order leaves `pending`, with the
+/// order. An unpaid order is ended by the reconciliation worker once its lifetime is
+/// over, so the stream waits that long (and one worker period) at most.
 #[utoipa::path(get, path = "/billing/orders/{order_id}/events", tag = "billing",
     params(("order_id" = String, Path)), security(("bearer" = [])),
     responses((status = 200, content_type = "text/event-stream", description = "an `order` or `failed` event"),
@@ -134,7 +135,8 @@ pub async fn order_events(
 ) -> ApiResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
     let order = billing.own_order(&user.user_id, &order_id).await?;
     let remaining = order.expires_at - billing.now_ms();
-    let max_wait = Duration::from_millis(u64::try_from(remaining).unwrap_or(0)) + Duration::from_secs(1);
+    let worker_period = billing.inner.platform.config.billing.reconcile_interval_secs + 5;
+    let max_wait = Duration::from_millis(u64::try_from(remaining).unwrap_or(0)) + Duration::from_secs(worker_period);
     let outcome = stream::once(async move {
         let event = match billing.wait_order(&user.user_id, &order_id, max_wait).await {
             Ok(order) => Event::default().event("order").json_data(order),

@@ -9,7 +9,7 @@ mod session;
 use axum::middleware::from_fn_with_state;
 use utoipa_axum::{router::OpenApiRouter, routes};
 use yujie_kernel::http::{
-    rate_limit::{enforce, RateKey, RouteLimit},
+    rate_limit::{enforce, limit_waits, RateKey, RouteLimit},
     upload_body_limit,
 };
 
@@ -25,7 +25,10 @@ pub fn public(identity: &Identity) -> OpenApiRouter {
     OpenApiRouter::new()
         .merge(limited(OpenApiRouter::new().routes(routes!(login::create_login)), "login_qr", RateKey::Ip))
         .merge(limited(
-            OpenApiRouter::new().routes(routes!(login::wait_login)).routes(routes!(login::login_events)),
+            OpenApiRouter::new()
+                .routes(routes!(login::wait_login))
+                .routes(routes!(login::login_events))
+                .route_layer(from_fn_with_state(platform.clone(), limit_waits)),
             "login_wait",
             RateKey::Ip,
         ))
