@@ -66,6 +66,7 @@ impl Application {
             .context("cannot build the HTTP client")?;
         let tokens = TokenKeys::new(&config.auth.jwt_secret, config.auth.access_ttl_secs, clock.clone());
         let config_waits = config.http.max_waits_per_client;
+        let config_images = config.media.image_pool();
         let platform = Platform {
             config: Arc::new(config),
             db,
@@ -78,6 +79,7 @@ impl Application {
             staff_base_url,
             http_client,
             waits: WaitSlots::new(config_waits),
+            images: config_images,
             shutdown: CancellationToken::new(),
         };
 

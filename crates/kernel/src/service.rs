@@ -38,6 +38,8 @@ pub struct Platform {
     /// How other services reach this process's staff listener.
     pub staff_base_url: String,
     pub http_client: reqwest::Client,
+    /// Image checks and renditions, bounded process-wide.
+    pub images: yujie_media::ImagePool,
     /// Open long-polls and event streams per user and per address.
     pub waits: WaitSlots,
     /// Cancelled when the process shuts down; workers stop on it.

@@ -25,4 +25,5 @@ mod multi_instance;
 mod platform;
 mod profile;
 mod sessions;
+mod upload_memory;
 mod waits;

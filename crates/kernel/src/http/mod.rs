@@ -24,7 +24,8 @@ use tower_http::{
     trace::TraceLayer,
 };
 pub use upload::{
-    media_problem, multipart_problem, next_part, once, read_file_part, read_part, read_text_part, upload_body_limit,
+    media_problem, multipart_problem, next_part, once, read_file_part, read_part, read_text_part, render_image,
+    upload_body_limit,
 };
 
 use crate::{

@@ -6,7 +6,7 @@ use axum::extract::{
     multipart::{Field, MultipartError},
     DefaultBodyLimit, Multipart,
 };
-use yujie_media::MediaError;
+use yujie_media::{CheckedImage, ImagePool, MediaError, PoolError};
 
 use crate::error::{ApiError, ErrorCode};
 
@@ -82,7 +82,26 @@ pub fn media_problem(field: &str, error: MediaError) -> ApiError {
     let code = match error {
         MediaError::TooLarge { .. } => ErrorCode::PayloadTooLarge,
         MediaError::UnsupportedType => ErrorCode::UnsupportedMediaType,
-        MediaError::TooManyPixels { .. } | MediaError::Corrupt => ErrorCode::InvalidField,
+        MediaError::TooManyPixels { .. } | MediaError::OverBudget { .. } | MediaError::Corrupt => {
+            ErrorCode::InvalidField
+        }
     };
     ApiError::new(code).with_detail(format!("{field}: {error}")).with_field(field, error.to_string())
+}
+
+/// Checks and renders an uploaded image through the process-wide pool; a busy pool is
+/// a 503 with Retry-After, a bad image a problem naming `field`.
+pub async fn render_image(
+    pool: &ImagePool,
+    field: &str,
+    bytes: Vec<u8>,
+    sizes: &'static [(&'static str, u32)],
+) -> Result<CheckedImage, ApiError> {
+    pool.check_and_render(bytes, sizes).await.map_err(|error| match error {
+        PoolError::Media(error) => media_problem(field, error),
+        PoolError::Busy { retry_after_secs } => ApiError::new(ErrorCode::Unavailable)
+            .with_detail("too many images are being processed")
+            .with_retry_after(retry_after_secs),
+        PoolError::Crashed => ApiError::internal(anyhow::anyhow!("image processing crashed")),
+    })
 }

@@ -2,8 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use yujie_kernel::{http::media_problem, ids::new_id, ApiError, ApiResult, ErrorCode};
-use yujie_media::{check_and_render, ImageLimits};
+use yujie_kernel::{http::render_image, ids::new_id, ApiError, ApiResult, ErrorCode};
 
 use crate::{
     store::{FeedChange, PhotoRow, PHOTO_WEIGHT},
@@ -21,12 +20,7 @@ fn photo_payload(photo: &PhotoRow) -> serde_json::Value {
 impl Content {
     pub async fn add_photo(&self, author_id: &str, persona_id: &str, upload: Vec<u8>) -> ApiResult<PhotoView> {
         self.live_persona(persona_id).await?;
-        let media = &self.inner.platform.config.media;
-        let limits = ImageLimits { max_bytes: media.max_bytes, max_pixels: media.max_pixels };
-        let checked = tokio::task::spawn_blocking(move || check_and_render(&upload, limits, &RENDITIONS))
-            .await
-            .map_err(ApiError::internal)?
-            .map_err(|error| media_problem("file", error))?;
+        let checked = render_image(&self.inner.platform.images, "file", upload, &RENDITIONS).await?;
         let id = new_id();
         let blob = &self.inner.platform.blob;
         let mut keys = BTreeMap::new();

@@ -5,9 +5,8 @@ use std::collections::{BTreeMap, HashMap};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use yujie_kernel::{
-    auth::CurrentUser, clock::millis_to_datetime, http::media_problem, ids::new_id, ApiError, ApiResult, ErrorCode,
+    auth::CurrentUser, clock::millis_to_datetime, http::render_image, ids::new_id, ApiError, ApiResult, ErrorCode,
 };
-use yujie_media::{check_and_render, ImageLimits};
 
 use crate::{
     cursor::{decode_cursor, into_page},
@@ -158,16 +157,10 @@ impl Content {
 
     /// Checks every image first, then stores them; nothing is stored if one fails.
     async fn store_images(&self, post_id: &str, uploads: Vec<Vec<u8>>) -> ApiResult<Vec<StoredImage>> {
-        let media = &self.inner.platform.config.media;
-        let limits = ImageLimits { max_bytes: media.max_bytes, max_pixels: media.max_pixels };
         let mut checked = Vec::new();
         for (index, upload) in uploads.into_iter().enumerate() {
-            let image =
-                tokio::task::spawn_blocking(move || check_and_render(&upload, limits, &crate::photos::RENDITIONS))
-                    .await
-                    .map_err(ApiError::internal)?
-                    .map_err(|error| media_problem(&format!("images[{index}]"), error))?;
-            checked.push(image);
+            let images = &self.inner.platform.images;
+            checked.push(render_image(images, &format!("images[{index}]"), upload, &crate::photos::RENDITIONS).await?);
         }
         let mut stored = Vec::new();
         for (index, image) in checked.into_iter().enumerate() {

@@ -3,8 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-use yujie_kernel::{clock::millis_to_datetime, http::media_problem, ids::new_id, ApiError, ApiResult};
-use yujie_media::{check_and_render, ImageLimits};
+use yujie_kernel::{clock::millis_to_datetime, http::render_image, ids::new_id, ApiError, ApiResult};
 
 use crate::{domain::Nickname, store::UserRow, Identity};
 
@@ -64,13 +63,7 @@ impl Identity {
 
     /// Checks, re-encodes (dropping EXIF) and stores a new avatar, then deletes the old.
     pub async fn set_avatar(&self, user_id: &str, upload: Vec<u8>) -> ApiResult<Me> {
-        let media = &self.inner.platform.config.media;
-        let limits = ImageLimits { max_bytes: media.max_bytes, max_pixels: media.max_pixels };
-        let checked =
-            tokio::task::spawn_blocking(move || check_and_render(&upload, limits, &[("avatar", AVATAR_SIZE)]))
-                .await
-                .map_err(ApiError::internal)?
-                .map_err(|error| media_problem("file", error))?;
+        let checked = render_image(&self.inner.platform.images, "file", upload, &[("avatar", AVATAR_SIZE)]).await?;
         let rendition =
             checked.renditions.into_iter().next().ok_or_else(|| ApiError::internal(anyhow::anyhow!("no rendition")))?;
         let key = format!("avatars/{}.{}", new_id().replace('-', ""), rendition.extension);

@@ -1,0 +1,135 @@
+//! How many images are processed at once, process-wide. Each job can need up to the
+//! decode budget in memory, so the number of permits times the budget is what an upload
+//! burst can cost. Jobs beyond the permits wait in a bounded queue for a bounded time;
+//! a full queue or a long wait is [`PoolError::Busy`], which callers answer with 503
+//! and Retry-After.
+
+use std::{
+    sync::{
+        atomic::{AtomicUsize, Ordering},
+        Arc,
+    },
+    time::Duration,
+};
+
+use tokio::sync::Semaphore;
+
+use crate::{check_and_render, CheckedImage, ImageLimits, MediaError};
+
+#[derive(Debug, Clone, Copy)]
+pub struct PoolLimits {
+    /// Images processed at once.
+    pub concurrent: usize,
+    /// Images waiting for a turn; one more is refused at once.
+    pub queue: usize,
+    /// Longest wait for a turn.
+    pub queue_timeout: Duration,
+}
+
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum PoolError {
+    #[error("too many images are being processed; try again in {retry_after_secs} s")]
+    Busy { retry_after_secs: u64 },
+    #[error(transparent)]
+    Media(#[from] MediaError),
+    #[error("image processing stopped unexpectedly")]
+    Crashed,
+}
+
+#[derive(Clone)]
+pub struct ImagePool {
+    permits: Arc<Semaphore>,
+    waiting: Arc<AtomicUsize>,
+    pool: PoolLimits,
+    image: ImageLimits,
+}
+
+/// Counts a job in the queue until it leaves it.
+struct Waiting<'a>(&'a AtomicUsize);
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+impl ImagePool {
+    pub fn new(image: ImageLimits, pool: PoolLimits) -> Self {
+        Self { permits: Arc::new(Semaphore::new(pool.concurrent.max(1))), waiting: Arc::default(), pool, image }
+    }
+
+    pub fn limits(&self) -> ImageLimits {
+        self.image
+    }
+
+    /// Checks and renders an upload on a blocking thread when a permit is free.
+    pub async fn check_and_render(
+        &self,
+        bytes: Vec<u8>,
+        sizes: &'static [(&'static str, u32)],
+    ) -> Result<CheckedImage, PoolError> {
+        let busy = PoolError::Busy { retry_after_secs: self.pool.queue_timeout.as_secs().max(1) };
+        let permit = match self.permits.clone().try_acquire_owned() {
+            Ok(permit) => permit,
+            Err(_) => {
+                if self.waiting.fetch_add(1, Ordering::SeqCst) >= self.pool.queue {
+                    self.waiting.fetch_sub(1, Ordering::SeqCst);
+                    return Err(busy);
+                }
+                let _waiting = Waiting(&self.waiting);
+                match tokio::time::timeout(self.pool.queue_timeout, self.permits.clone().acquire_owned()).await {
+                    Ok(Ok(permit)) => permit,
+                    _ => return Err(busy),
+                }
+            }
+        };
+        let limits = self.image;
+        let job = tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            check_and_render(&bytes, limits, sizes)
+        });
+        job.await.map_err(|_| PoolError::Crashed)?.map_err(PoolError::Media)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use image::{codecs::jpeg::JpegEncoder, DynamicImage};
+
+    use super::*;
+
+    fn jpeg(side: u32) -> Vec<u8> {
+        let mut bytes = Vec::new();
+        DynamicImage::new_rgb8(side, side).write_with_encoder(JpegEncoder::new_with_quality(&mut bytes, 80)).unwrap();
+        bytes
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_full_queue_is_busy_not_unbounded() {
+        let image = ImageLimits { max_bytes: 10 << 20, max_pixels: 40_000_000, decode_budget_bytes: 192 << 20 };
+        let pool =
+            ImagePool::new(image, PoolLimits { concurrent: 1, queue: 1, queue_timeout: Duration::from_secs(30) });
+        const SIZES: &[(&str, u32)] = &[("l", 2560)];
+        let uploads: Vec<Vec<u8>> = (0..3).map(|_| jpeg(3000)).collect();
+        let jobs: Vec<_> = uploads
+            .into_iter()
+            .map(|bytes| {
+                let pool = pool.clone();
+                tokio::spawn(async move { pool.check_and_render(bytes, SIZES).await })
+            })
+            .collect();
+        let mut busy = 0;
+        for job in jobs {
+            match job.await.unwrap() {
+                Ok(checked) => assert_eq!(checked.renditions[0].width, 2560),
+                Err(PoolError::Busy { retry_after_secs }) => {
+                    assert_eq!(retry_after_secs, 30);
+                    busy += 1;
+                }
+                Err(other) => panic!("{other}"),
+            }
+        }
+        assert_eq!(busy, 1, "one runs, one waits, the third finds the queue full");
+    }
+}
