@@ -5,6 +5,8 @@
 # (YUJIE_TEST_REDIS_URL, default redis://127.0.0.1:6379) and an S3-compatible server
 # (YUJIE_TEST_S3_ENDPOINT, default http://127.0.0.1:5055; this script starts
 # moto (`python3 -m moto.server`) there when nothing answers). It fails, never skips, when they are missing.
+# Between the two passes, scripts/schemathesis.sh checks the running API against its own
+# OpenAPI document.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,6 +20,10 @@ cargo clippy --workspace --all-targets --all-features -- -D warnings
 
 step "tests on SQLite + in-process store + local files"
 YUJIE_TEST_BACKEND=sqlite cargo nextest run --workspace --no-fail-fast
+
+step "API conformance: schemathesis against a local instance"
+cargo build -p yujie
+./scripts/schemathesis.sh
 
 step "tests on MariaDB + Redis + S3"
 export YUJIE_TEST_S3_ENDPOINT="${YUJIE_TEST_S3_ENDPOINT:-http://127.0.0.1:5055}"

@@ -179,7 +179,8 @@ fn assemble(platform: &Platform, parts: Vec<ServiceRoutes>) -> (Router, Router, 
             .nest(&format!("/staff/{}", part.name), part.staff);
         workers.extend(part.workers);
     }
-    let (api, openapi) = api.split_for_parts();
+    let (api, mut openapi) = api.split_for_parts();
+    crate::openapi::complete(&mut openapi);
     let openapi = Arc::new(openapi);
     let mut public = api.route("/api/openapi.json", get(move || async move { Json(openapi.as_ref().clone()) }));
     if platform.blob.served_by_app() {

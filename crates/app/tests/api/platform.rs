@@ -72,6 +72,22 @@ async fn the_openapi_document_describes_the_public_api() {
     assert!(paths.keys().all(|path| !path.starts_with("/internal")), "internal routes are not public API");
     assert!(document["components"]["schemas"]["Problem"].is_object());
     assert!(document["components"]["securitySchemes"]["bearer"].is_object());
+    // Query parameters are in the query, and errors are problem+json with the common
+    // answers documented on every operation.
+    let feed = &document["paths"]["/api/v1/posts"]["get"];
+    let places: Vec<(&str, &str)> = feed["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["name"].as_str().unwrap(), p["in"].as_str().unwrap()))
+        .collect();
+    assert_eq!(places, [("sort", "query"), ("cursor", "query"), ("limit", "query")]);
+    for status in ["400", "422", "429", "500"] {
+        let content = &feed["responses"][status]["content"];
+        assert!(content["application/problem+json"]["schema"]["$ref"].is_string(), "{status}: {content}");
+    }
+    let delete = &document["paths"]["/api/v1/posts/{post_id}"]["delete"]["responses"];
+    assert!(delete["401"].is_object() && delete["404"].is_object(), "{delete}");
 }
 
 /// What the framework refuses before a handler runs is a problem too.

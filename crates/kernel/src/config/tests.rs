@@ -125,3 +125,28 @@ fn environment_overrides_file_and_defaults() {
         Ok(())
     });
 }
+
+/// `config/example.toml` documents every key with its default: loading it changes nothing.
+#[test]
+fn the_example_file_is_the_defaults() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../config/example.toml");
+    let loaded = Config::load(Some(&path)).unwrap();
+    let as_json = |config: &Config| serde_json::to_value(config).unwrap();
+    assert_eq!(as_json(&loaded), as_json(&Config::default()));
+    // And every key is written out in it.
+    let written: serde_json::Value = Figment::from(Toml::file(&path)).extract().unwrap();
+    let mut missing = Vec::new();
+    missing_keys(&as_json(&Config::default()), &written, "", &mut missing);
+    assert!(missing.is_empty(), "config/example.toml lacks {missing:?}");
+}
+
+fn missing_keys(defaults: &serde_json::Value, written: &serde_json::Value, prefix: &str, out: &mut Vec<String>) {
+    let Some(defaults) = defaults.as_object() else { return };
+    for (key, value) in defaults {
+        let path = format!("{prefix}{key}");
+        match written.get(key) {
+            None => out.push(path),
+            Some(inner) => missing_keys(value, inner, &format!("{path}."), out),
+        }
+    }
+}

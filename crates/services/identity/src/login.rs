@@ -42,6 +42,7 @@ pub struct LoginQr {
 
 /// The query WeChat adds to every callback request.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct CallbackQuery {
     pub signature: Option<String>,
     pub timestamp: Option<String>,

@@ -73,6 +73,7 @@ pub async fn create_order(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct HistoryQuery {
     /// Orders created before this time (the last page's oldest `created_at`).
     pub before: Option<DateTime<Utc>>,
@@ -98,6 +99,7 @@ pub async fn my_orders(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct WaitQuery {
     /// Seconds to wait while the order is pending, 0 to 30 (default 0: answer at once).
     pub wait_secs: Option<u64>,

@@ -19,6 +19,7 @@ use crate::{
 };
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct CommentsQuery {
     /// `hot` (default) or `new`.
     pub sort: Option<String>,
@@ -27,7 +28,7 @@ pub struct CommentsQuery {
 }
 
 /// A post's top-level comments, each with its first 3 replies and its reply count.
-#[utoipa::path(get, path = "/posts/{post_id}/comments", tag = "content", params(("post_id" = String, Path), CommentsQuery),
+#[utoipa::path(get, path = "/posts/{post_id}/comments", tag = "content", security((), ("bearer" = [])), params(("post_id" = String, Path), CommentsQuery),
     responses((status = 200, body = CommentPage), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn list_comments(
     State(content): State<Content>,
@@ -48,13 +49,14 @@ pub async fn list_comments(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct RepliesQuery {
     pub cursor: Option<String>,
     pub limit: Option<i64>,
 }
 
 /// All replies of a thread, oldest first.
-#[utoipa::path(get, path = "/comments/{comment_id}/replies", tag = "content", params(("comment_id" = String, Path), RepliesQuery),
+#[utoipa::path(get, path = "/comments/{comment_id}/replies", tag = "content", security((), ("bearer" = [])), params(("comment_id" = String, Path), RepliesQuery),
     responses((status = 200, body = CommentPage), (status = 404, body = Problem)))]
 pub async fn list_replies(
     State(content): State<Content>,

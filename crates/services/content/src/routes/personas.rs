@@ -19,6 +19,7 @@ use crate::{
 };
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
     /// `popular` (default: by popularity, a documented score of contributions) or `new`.
     pub sort: Option<String>,
@@ -47,6 +48,7 @@ pub async fn list_personas(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SearchQuery {
     /// Part of a name or alias: 「冰冰」 finds 「范冰冰」.
     pub q: String,

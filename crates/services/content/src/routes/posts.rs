@@ -19,6 +19,7 @@ use crate::{
 };
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct FeedQuery {
     /// `new` (default) or `hot` (a stored, time-decayed score of reactions and comments).
     pub sort: Option<String>,
@@ -45,7 +46,7 @@ fn feed_sort(sort: Option<&str>) -> ApiResult<FeedSort> {
 }
 
 /// The global feed of posts.
-#[utoipa::path(get, path = "/posts", tag = "content", params(FeedQuery),
+#[utoipa::path(get, path = "/posts", tag = "content", security((), ("bearer" = [])), params(FeedQuery),
     responses((status = 200, body = PostPage), (status = 422, body = Problem)))]
 pub async fn global_feed(
     State(content): State<Content>,
@@ -57,7 +58,7 @@ pub async fn global_feed(
 }
 
 /// A persona's posts.
-#[utoipa::path(get, path = "/personas/{persona_id}/posts", tag = "content", params(("persona_id" = String, Path), FeedQuery),
+#[utoipa::path(get, path = "/personas/{persona_id}/posts", tag = "content", security((), ("bearer" = [])), params(("persona_id" = String, Path), FeedQuery),
     responses((status = 200, body = PostPage), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn persona_feed(
     State(content): State<Content>,
@@ -73,7 +74,7 @@ pub async fn persona_feed(
     ))
 }
 
-#[utoipa::path(get, path = "/posts/{post_id}", tag = "content", params(("post_id" = String, Path)),
+#[utoipa::path(get, path = "/posts/{post_id}", tag = "content", security((), ("bearer" = [])), params(("post_id" = String, Path)),
     responses((status = 200, body = PostView), (status = 404, body = Problem)))]
 pub async fn get_post(
     State(content): State<Content>,

@@ -30,6 +30,7 @@ pub async fn create_login(State(identity): State<Identity>) -> ApiResult<(Status
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct WaitQuery {
     /// Seconds to hold the request while nothing happens, 0 to 30 (default 25).
     pub timeout_secs: Option<u64>,
