@@ -150,3 +150,27 @@ fn missing_keys(defaults: &serde_json::Value, written: &serde_json::Value, prefi
         }
     }
 }
+
+/// The production template starts once the secrets it names come from the environment.
+#[test]
+#[allow(clippy::result_large_err)] // figment's Jail closure returns figment::Error
+fn the_production_template_starts_with_secrets_from_the_environment() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../config/production.toml");
+    figment::Jail::expect_with(|jail| {
+        for (key, value) in [
+            ("YUJIE_AUTH__JWT_SECRET", "j".repeat(40)),
+            ("YUJIE_INTERNAL__TOKEN", "i".repeat(40)),
+            ("YUJIE_WECHAT__APP_SECRET", "real-app-secret".to_owned()),
+            ("YUJIE_WECHAT__TOKEN", "realtoken".to_owned()),
+            ("YUJIE_WECHAT__ENCODING_AES_KEY", "a".repeat(43)),
+            ("YUJIE_STORAGE__S3_SECRET_ACCESS_KEY", "s3-secret".to_owned()),
+            ("YUJIE_BILLING__WECHATPAY__MERCHANT_PRIVATE_KEY", "-----BEGIN PRIVATE KEY-----".to_owned()),
+            ("YUJIE_BILLING__WECHATPAY__API_V3_KEY", "b".repeat(32)),
+            ("YUJIE_BILLING__ALIPAY__APP_PRIVATE_KEY", "MIIEv".to_owned()),
+        ] {
+            jail.set_env(key, value);
+        }
+        Config::load(Some(&path)).map_err(|error| error.to_string())?;
+        Ok(())
+    });
+}
