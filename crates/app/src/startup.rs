@@ -59,7 +59,7 @@ impl Application {
             tracing::warn!("running some services without redis.url: bans, waits and limits stay inside this process");
         }
         let kv = yujie_kv::connect(redis_url, &config.redis.prefix).await?;
-        let blob = Blob::from_config(&config.blob_config())?;
+        let blob = Blob::from_config(&config.storage.blob_config())?;
         let http_client = reqwest::Client::builder()
             .timeout(Duration::from_secs(15))
             .build()

@@ -136,6 +136,16 @@ impl ApiError {
         }
     }
 
+    /// Replaces a 404 with another answer (a missing reference named as a field, say);
+    /// every other error, a database failure above all, passes through unchanged.
+    pub fn map_not_found(self, replace: impl FnOnce() -> ApiError) -> Self {
+        if self.code == ErrorCode::NotFound {
+            replace()
+        } else {
+            self
+        }
+    }
+
     pub fn not_found(what: &str) -> Self {
         Self::new(ErrorCode::NotFound).with_detail(format!("{what} not found"))
     }
@@ -173,6 +183,12 @@ impl std::fmt::Display for ApiError {
             write!(f, " ({source:#})")?;
         }
         Ok(())
+    }
+}
+
+impl std::error::Error for ApiError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source.as_ref().map(|source| source.as_ref() as &(dyn std::error::Error + 'static))
     }
 }
 

@@ -3,7 +3,7 @@ use std::collections::BTreeSet;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
-use crate::helpers::spawn_app;
+use crate::helpers::{assert_problem, spawn_app};
 
 #[tokio::test]
 async fn two_hundred_parallel_writes_give_two_hundred_ordered_sequence_numbers() {
@@ -92,4 +92,13 @@ async fn the_feed_records_every_kind_of_change() {
     let empty = app.changes_after(page["next_after"].as_i64().unwrap(), 100).await;
     assert!(empty["changes"].as_array().unwrap().is_empty());
     assert_eq!(empty["next_after"], page["next_after"]);
+}
+
+#[tokio::test]
+async fn an_unknown_sort_names_its_parameter() {
+    let app = spawn_app().await;
+    for path in ["/api/v1/posts?sort=bogus", "/api/v1/personas?sort=hot", "/api/v1/posts/x/comments?sort=popular"] {
+        let body = assert_problem(app.get(path, None).await, StatusCode::UNPROCESSABLE_ENTITY, "invalid_field").await;
+        assert_eq!(body["errors"][0]["field"], "sort", "{path}: {body}");
+    }
 }

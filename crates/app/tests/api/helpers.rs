@@ -52,12 +52,12 @@ impl TestBackend {
         config.redis.prefix = self.redis_prefix.clone();
         config.storage.local_dir = self.dir.path().join("objects").display().to_string();
         if let Some((endpoint, bucket)) = &self.s3 {
-            config.storage.backend = "s3".into();
+            config.storage.backend = yujie_kernel::config::StorageBackend::S3;
             config.storage.s3_endpoint = endpoint.clone();
             config.storage.s3_bucket = bucket.clone();
             config.storage.s3_access_key_id = "test".into();
             config.storage.s3_secret_access_key = yujie_kernel::Secret::new("test");
-            config.storage.s3_url_mode = "presigned".into();
+            config.storage.s3_url_mode = yujie_kernel::config::S3UrlMode::Presigned;
         }
         config.log.filter = "warn".into();
         // Generated once per machine and shared by every test: RSA key generation is slow.

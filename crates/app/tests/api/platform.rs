@@ -125,6 +125,27 @@ async fn framework_refusals_are_problem_json() {
     assert_problem(big_headers, StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE, "headers_too_large").await;
 }
 
+/// A storage failure in any service is a 500 problem with a request id to quote, never a
+/// client error and never the database's message.
+#[tokio::test]
+async fn a_storage_failure_is_a_server_error_with_a_request_id_in_every_service() {
+    let app = spawn_app().await;
+    let user = app.sign_in().await;
+    // Signed in a moment ago: the session check is answered from its one-second cache,
+    // so each request below reaches its service's own store.
+    assert_eq!(app.get("/api/v1/me", Some(&user.access_token)).await.status(), StatusCode::OK);
+    app.platform.db.pool().close().await;
+    for (service, path) in
+        [("identity", "/api/v1/me"), ("billing", "/api/v1/billing/orders"), ("content", "/api/v1/posts")]
+    {
+        let response = app.get(path, Some(&user.access_token)).await;
+        let request_id = response.headers().get("x-request-id").map(|id| id.to_str().unwrap().to_owned());
+        assert!(request_id.is_some_and(|id| id.len() >= 32), "{service}: no request id");
+        let body = assert_problem(response, StatusCode::INTERNAL_SERVER_ERROR, "internal").await;
+        assert!(body.get("detail").is_none(), "{service}: the cause stays in the log: {body}");
+    }
+}
+
 #[tokio::test]
 async fn errors_are_problem_json() {
     let app = spawn_app().await;

@@ -11,6 +11,7 @@ use yujie_kernel::{clock::shanghai, config::AlipayConfig, Clock};
 use crate::{
     crypto::{RsaSigner, RsaVerifier},
     domain::Fen,
+    refusal::Refusal,
 };
 
 pub struct Alipay {
@@ -29,13 +30,13 @@ pub struct Alipay {
 /// form that does is refused, so that the string we verify and the values we act on are
 /// read from the same map (a smuggled `out_trade_no=VICTIM&…` ahead of a genuine one
 /// would otherwise verify while naming another order).
-pub fn parse_notification_form(body: &[u8]) -> Result<BTreeMap<String, String>, String> {
+pub fn parse_notification_form(body: &[u8]) -> Result<BTreeMap<String, String>, Refusal> {
     let pairs: Vec<(String, String)> =
-        serde_urlencoded::from_bytes(body).map_err(|error| format!("unreadable form: {error}"))?;
+        serde_urlencoded::from_bytes(body).map_err(|error| Refusal::Malformed(format!("form: {error}")))?;
     let mut form = BTreeMap::new();
     for (key, value) in pairs {
         if form.contains_key(&key) {
-            return Err(format!("parameter `{key}` is repeated"));
+            return Err(Refusal::RepeatedParameter(key));
         }
         form.insert(key, value);
     }
@@ -100,12 +101,12 @@ impl Alipay {
     /// Checks a notification's RSA2 signature and reads its fields from the same map.
     /// The caller checks app_id, seller_id, out_trade_no and total_amount against its
     /// order, and the status.
-    pub fn open_notification(&self, form: &BTreeMap<String, String>) -> Result<Notice, String> {
+    pub fn open_notification(&self, form: &BTreeMap<String, String>) -> Result<Notice, Refusal> {
         let field = |name: &str| form.get(name).map(String::as_str);
-        let signature = field("sign").ok_or("no sign")?;
+        let signature = field("sign").ok_or(Refusal::BadSignature)?;
         let content = signing_content(form.iter().map(|(key, value)| (key.as_str(), value.as_str())), true);
         if !self.verifier.verify_base64(content.as_bytes(), signature) {
-            return Err("the RSA2 signature does not verify".to_owned());
+            return Err(Refusal::BadSignature);
         }
         let total = field("total_amount").unwrap_or_default();
         Ok(Notice {
@@ -113,7 +114,8 @@ impl Alipay {
             seller_id: field("seller_id").unwrap_or_default().to_owned(),
             out_trade_no: field("out_trade_no").unwrap_or_default().to_owned(),
             trade_no: field("trade_no").map(str::to_owned),
-            total_amount: Fen::parse_yuan(total).ok_or_else(|| format!("unreadable total_amount `{total}`"))?,
+            total_amount: Fen::parse_yuan(total)
+                .ok_or_else(|| Refusal::Malformed(format!("unreadable total_amount `{total}`")))?,
             trade_status: field("trade_status").unwrap_or_default().to_owned(),
         })
     }
@@ -222,7 +224,7 @@ mod tests {
     #[test]
     fn a_repeated_parameter_refuses_the_whole_form() {
         let error = parse_notification_form(b"out_trade_no=VICTIM&total_amount=39.90&out_trade_no=MINE").unwrap_err();
-        assert!(error.contains("out_trade_no"), "{error}");
+        assert_eq!(error, Refusal::RepeatedParameter("out_trade_no".to_owned()));
         let form = parse_notification_form(b"a=1&b=x%26y").unwrap();
         assert_eq!(form.get("b").map(String::as_str), Some("x&y"));
     }

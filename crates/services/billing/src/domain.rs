@@ -72,6 +72,31 @@ impl Channel {
     }
 }
 
+/// A stored value that is none of an enum's names: the store refuses to read it rather
+/// than guess.
+#[derive(Debug, thiserror::Error)]
+#[error("unknown {kind} `{value}` in the orders table")]
+pub struct UnknownValue {
+    kind: &'static str,
+    value: String,
+}
+
+impl TryFrom<String> for Channel {
+    type Error = UnknownValue;
+
+    fn try_from(value: String) -> Result<Self, UnknownValue> {
+        Channel::parse(&value).ok_or(UnknownValue { kind: "channel", value })
+    }
+}
+
+impl TryFrom<String> for OrderState {
+    type Error = UnknownValue;
+
+    fn try_from(value: String) -> Result<Self, UnknownValue> {
+        OrderState::parse(&value).ok_or(UnknownValue { kind: "order state", value })
+    }
+}
+
 /// Where an order stands. `pending` is the only open state.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "lowercase")]

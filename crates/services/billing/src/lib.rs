@@ -15,6 +15,7 @@ mod metrics;
 mod notify;
 mod orders;
 mod reconcile;
+pub mod refusal;
 mod routes;
 mod store;
 pub mod wechatpay;

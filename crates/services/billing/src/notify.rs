@@ -4,12 +4,12 @@
 
 use axum::http::HeaderMap;
 
-use crate::{alipay, Billing};
+use crate::{alipay, domain::Channel, refusal::Refusal, Billing};
 
 /// Why a notification was not accepted.
 pub enum NotifyError {
     /// Forged, tampered or not ours: nothing changed.
-    Rejected(String),
+    Rejected(Refusal),
     /// Ours and valid, but we could not finish: the channel should retry.
     Failed(anyhow::Error),
 }
@@ -27,7 +27,7 @@ impl From<sqlx::Error> for NotifyError {
 }
 
 fn reject(reason: impl Into<String>) -> NotifyError {
-    NotifyError::Rejected(reason.into())
+    NotifyError::Rejected(Refusal::NotOurs(reason.into()))
 }
 
 impl Billing {
@@ -40,7 +40,7 @@ impl Billing {
             return Err(reject(format!("appid/mchid {}/{} are not ours", transaction.appid, transaction.mchid)));
         }
         let order = self.inner.store.by_out_trade_no(&transaction.out_trade_no).await?;
-        let Some(order) = order.filter(|order| order.channel == "wechatpay") else {
+        let Some(order) = order.filter(|order| order.channel == Channel::Wechatpay) else {
             return Err(reject(format!("unknown order {}", transaction.out_trade_no)));
         };
         let total = transaction.amount.as_ref().map(|amount| amount.total);
@@ -65,7 +65,7 @@ impl Billing {
             return Err(reject(format!("seller_id {} is not ours", notice.seller_id)));
         }
         let order = self.inner.store.by_out_trade_no(&notice.out_trade_no).await?;
-        let Some(order) = order.filter(|order| order.channel == "alipay") else {
+        let Some(order) = order.filter(|order| order.channel == Channel::Alipay) else {
             return Err(reject(format!("unknown order {}", notice.out_trade_no)));
         };
         if notice.total_amount.0 != order.amount_fen {

@@ -57,12 +57,12 @@ pub struct StaffOrderView {
 }
 
 pub fn view(order: &OrderRow) -> OrderView {
-    let state = OrderState::parse(&order.state).unwrap_or(OrderState::Closed);
+    let state = order.state;
     OrderView {
         id: order.id.clone(),
         out_trade_no: order.out_trade_no.clone(),
         plan_id: order.plan_id.clone(),
-        channel: Channel::parse(&order.channel).unwrap_or(Channel::Wechatpay),
+        channel: order.channel,
         amount_fen: Fen(order.amount_fen),
         period_days: order.period_days,
         state,
@@ -103,7 +103,7 @@ impl Billing {
             }
             // Its time is up but the worker has not ended it yet: settle it now.
             self.reconcile_order(&open).await.map_err(upstream)?;
-            if let Some(order) = store.by_id(&open.id).await?.filter(|order| order.state == "paid") {
+            if let Some(order) = store.by_id(&open.id).await?.filter(|order| order.state == OrderState::Paid) {
                 return Ok((false, view(&order)));
             }
         }
@@ -117,7 +117,7 @@ impl Billing {
             out_trade_no: &out_trade_no,
             user_id,
             plan_id,
-            channel: channel.as_str(),
+            channel,
             amount_fen: plan.price_fen,
             period_days: plan.period_days,
             created_at: now,
@@ -169,7 +169,7 @@ impl Billing {
     /// worker, never by a waiter.
     pub async fn wait_order(&self, user_id: &str, order_id: &str, timeout: Duration) -> ApiResult<OrderView> {
         let order = self.own_order(user_id, order_id).await?;
-        if order.state != "pending" || timeout.is_zero() {
+        if order.state != OrderState::Pending || timeout.is_zero() {
             return Ok(view(&order));
         }
         let billing = self.clone();
@@ -179,11 +179,12 @@ impl Billing {
             async move {
                 let order =
                     billing.inner.store.by_id(&id).await?.ok_or_else(|| anyhow::anyhow!("order {id} is gone"))?;
-                let settled = order.state != "pending";
+                let settled = order.state != OrderState::Pending;
                 Ok(Polled { value: order, settled })
             }
         });
-        let left_pending = |latest: &Option<OrderRow>| latest.as_ref().is_some_and(|order| order.state != "pending");
+        let left_pending =
+            |latest: &Option<OrderRow>| latest.as_ref().is_some_and(|order| order.state != OrderState::Pending);
         let _ = tokio::time::timeout(timeout, updates.wait_for(left_pending)).await;
         let latest = updates.borrow().clone().unwrap_or(order);
         Ok(view(&latest))
@@ -193,12 +194,14 @@ impl Billing {
     /// (from any state: if the channel took the money, the user gets what they paid
     /// for, even after our expiry) and fulfil it.
     pub(crate) async fn confirm_paid(&self, order: &OrderRow, channel_trade_no: Option<&str>) -> anyhow::Result<()> {
-        if order.state != "paid" && self.inner.store.mark_paid(&order.id, channel_trade_no, self.now_ms()).await? {
-            self.inner.metrics.paid(channel_label(&order.channel));
-            if order.state != "pending" {
+        if order.state != OrderState::Paid
+            && self.inner.store.mark_paid(&order.id, channel_trade_no, self.now_ms()).await?
+        {
+            self.inner.metrics.paid(order.channel.as_str());
+            if order.state != OrderState::Pending {
                 tracing::warn!(
                     order_id = order.id,
-                    state = order.state,
+                    state = order.state.as_str(),
                     "payment confirmed for an ended order; fulfilling it"
                 );
             }
@@ -211,7 +214,7 @@ impl Billing {
     pub(crate) async fn fulfil(&self, order_id: &str) -> anyhow::Result<()> {
         let store = &self.inner.store;
         let Some(order) = store.by_id(order_id).await? else { return Ok(()) };
-        if order.state != "paid" || order.fulfilled_at.is_some() {
+        if order.state != OrderState::Paid || order.fulfilled_at.is_some() {
             return Ok(());
         }
         let request = ExtendMembership { period_days: order.period_days, grant_key: order.out_trade_no.clone() };
@@ -236,10 +239,6 @@ impl Billing {
             tracing::warn!(error = format!("{error:#}"), "cannot notify order waiters");
         }
     }
-}
-
-pub(crate) fn channel_label(channel: &str) -> &'static str {
-    Channel::parse(channel).map_or("unknown", Channel::as_str)
 }
 
 fn upstream(error: anyhow::Error) -> ApiError {

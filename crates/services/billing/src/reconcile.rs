@@ -6,7 +6,12 @@ use std::time::Duration;
 
 use serde::Serialize;
 
-use crate::{alipay, domain::Fen, orders::channel_label, store::OrderRow, Billing};
+use crate::{
+    alipay,
+    domain::{Channel, Fen, OrderState},
+    store::OrderRow,
+    Billing,
+};
 
 /// What the channel says about an order.
 #[derive(Debug, PartialEq, Eq)]
@@ -76,18 +81,18 @@ impl Billing {
                 Settled::Paid
             }
             ChannelView::Closed => {
-                self.inner.store.mark_ended(&order.id, "closed", now).await?;
+                self.inner.store.mark_ended(&order.id, OrderState::Closed, now).await?;
                 Settled::Closed
             }
             ChannelView::Open if order.expires_at <= now => {
                 if order.qr_payload.is_some() {
-                    match order.channel.as_str() {
-                        "wechatpay" => self.inner.wechatpay.close(&order.out_trade_no).await?,
-                        _ => self.inner.alipay.close(&order.out_trade_no).await?,
+                    match order.channel {
+                        Channel::Wechatpay => self.inner.wechatpay.close(&order.out_trade_no).await?,
+                        Channel::Alipay => self.inner.alipay.close(&order.out_trade_no).await?,
                     }
                 }
-                if self.inner.store.mark_ended(&order.id, "expired", now).await? {
-                    self.inner.metrics.expired(channel_label(&order.channel));
+                if self.inner.store.mark_ended(&order.id, OrderState::Expired, now).await? {
+                    self.inner.metrics.expired(order.channel.as_str());
                     tracing::info!(order_id = order.id, "order expired and closed at its channel");
                 }
                 Settled::Expired
@@ -102,7 +107,7 @@ impl Billing {
 
     /// The channel's view, after checking that its order is ours (ids and amount).
     async fn channel_view(&self, order: &OrderRow) -> anyhow::Result<ChannelView> {
-        if order.channel == "wechatpay" {
+        if order.channel == Channel::Wechatpay {
             let wechatpay = &self.inner.wechatpay;
             let Some(transaction) = wechatpay.query(&order.out_trade_no).await? else { return Ok(ChannelView::Open) };
             let amount = transaction.amount.as_ref().map(|amount| amount.total);

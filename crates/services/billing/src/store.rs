@@ -3,16 +3,20 @@
 use sqlx::AnyPool;
 use yujie_db::{is_unique_violation, Db};
 
+use crate::domain::{Channel, OrderState};
+
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct OrderRow {
     pub id: String,
     pub out_trade_no: String,
     pub user_id: String,
     pub plan_id: String,
-    pub channel: String,
+    #[sqlx(try_from = "String")]
+    pub channel: Channel,
     pub amount_fen: i64,
     pub period_days: i64,
-    pub state: String,
+    #[sqlx(try_from = "String")]
+    pub state: OrderState,
     pub qr_payload: Option<String>,
     pub channel_trade_no: Option<String>,
     pub member_until: Option<i64>,
@@ -32,7 +36,7 @@ pub struct NewOrder<'a> {
     pub out_trade_no: &'a str,
     pub user_id: &'a str,
     pub plan_id: &'a str,
-    pub channel: &'a str,
+    pub channel: Channel,
     pub amount_fen: i64,
     pub period_days: i64,
     pub created_at: i64,
@@ -43,7 +47,7 @@ pub struct NewOrder<'a> {
 #[derive(Debug, Default)]
 pub struct OrderFilter {
     pub user_id: Option<String>,
-    pub state: Option<String>,
+    pub state: Option<OrderState>,
     pub created_from: Option<i64>,
     pub created_before: Option<i64>,
 }
@@ -73,7 +77,7 @@ impl BillingStore {
         .bind(order.out_trade_no)
         .bind(order.user_id)
         .bind(order.plan_id)
-        .bind(order.channel)
+        .bind(order.channel.as_str())
         .bind(order.amount_fen)
         .bind(order.period_days)
         .bind(format!("{}:{}", order.user_id, order.plan_id))
@@ -153,11 +157,11 @@ impl BillingStore {
     }
 
     /// Moves a pending order to `expired` or `closed`. `true` if it was pending.
-    pub async fn mark_ended(&self, id: &str, state: &str, now: i64) -> sqlx::Result<bool> {
+    pub async fn mark_ended(&self, id: &str, state: OrderState, now: i64) -> sqlx::Result<bool> {
         let done = sqlx::query(
             "UPDATE orders SET state = ?, open_key = NULL, closed_at = ? WHERE id = ? AND state = 'pending'",
         )
-        .bind(state)
+        .bind(state.as_str())
         .bind(now)
         .bind(id)
         .execute(self.pool())
@@ -215,8 +219,8 @@ impl BillingStore {
         if let Some(user_id) = &filter.user_id {
             query = query.bind(user_id);
         }
-        if let Some(state) = &filter.state {
-            query = query.bind(state);
+        if let Some(state) = filter.state {
+            query = query.bind(state.as_str());
         }
         if let Some(from) = filter.created_from {
             query = query.bind(from);

@@ -12,6 +12,7 @@ use yujie_kernel::{config::WechatPayConfig, ids::random_hex, Clock, Secret};
 use crate::{
     crypto::{aes_gcm_decrypt, RsaSigner, RsaVerifier},
     domain::Fen,
+    refusal::Refusal,
 };
 
 /// How far a signed timestamp may be from our clock, as the official SDKs allow.
@@ -108,33 +109,32 @@ impl WechatPay {
 
     /// Checks `Wechatpay-*` headers over `body`: the key chosen by serial, the
     /// timestamp within ±300 s, then the signature. The error is the reason to log.
-    pub fn verify_signed(&self, headers: &HeaderMap, body: &str) -> Result<(), String> {
+    pub fn verify_signed(&self, headers: &HeaderMap, body: &str) -> Result<(), Refusal> {
         let header = |name: &str| headers.get(name).and_then(|value| value.to_str().ok()).unwrap_or_default();
         let serial = header("wechatpay-serial");
         let Some(key) = self.platform_keys.get(serial) else {
-            return Err(format!("unknown Wechatpay-Serial `{serial}`"));
+            return Err(Refusal::UnknownSerial(serial.to_owned()));
         };
-        let timestamp: i64 =
-            header("wechatpay-timestamp").parse().map_err(|_| "missing Wechatpay-Timestamp".to_owned())?;
+        let timestamp: i64 = header("wechatpay-timestamp").parse().map_err(|_| Refusal::MissingTimestamp)?;
         let now = self.clock.now_ms() / 1000;
         if (now - timestamp).abs() > MAX_CLOCK_SKEW_SECS {
-            return Err(format!("Wechatpay-Timestamp is {} s away from our clock", now - timestamp));
+            return Err(Refusal::StaleTimestamp(now - timestamp));
         }
         let message = format!("{timestamp}\n{}\n{body}\n", header("wechatpay-nonce"));
         if !key.verify_base64(message.as_bytes(), header("wechatpay-signature")) {
-            return Err("the Wechatpay-Signature does not verify".to_owned());
+            return Err(Refusal::BadSignature);
         }
         Ok(())
     }
 
     /// Verifies and decrypts a payment notification. The caller still checks appid,
     /// mchid and amount against its own order.
-    pub fn open_notification(&self, headers: &HeaderMap, body: &str) -> Result<Transaction, String> {
+    pub fn open_notification(&self, headers: &HeaderMap, body: &str) -> Result<Transaction, Refusal> {
         self.verify_signed(headers, body)?;
         let notification: Notification =
-            serde_json::from_str(body).map_err(|error| format!("malformed notification: {error}"))?;
+            serde_json::from_str(body).map_err(|error| Refusal::Malformed(format!("notification: {error}")))?;
         if notification.resource_type != "encrypt-resource" || notification.resource.algorithm != "AEAD_AES_256_GCM" {
-            return Err("unexpected resource type or algorithm".to_owned());
+            return Err(Refusal::Malformed("unexpected resource type or algorithm".to_owned()));
         }
         let resource = &notification.resource;
         let plain = aes_gcm_decrypt(
@@ -143,11 +143,11 @@ impl WechatPay {
             &resource.associated_data,
             &resource.ciphertext,
         )
-        .map_err(|error| format!("cannot decrypt the resource: {error}"))?;
+        .map_err(|_| Refusal::Undecryptable)?;
         let transaction: Transaction =
-            serde_json::from_slice(&plain).map_err(|error| format!("malformed transaction: {error}"))?;
+            serde_json::from_slice(&plain).map_err(|error| Refusal::Malformed(format!("transaction: {error}")))?;
         if notification.event_type != "TRANSACTION.SUCCESS" || transaction.trade_state != "SUCCESS" {
-            return Err(format!("event {} with trade_state {}", notification.event_type, transaction.trade_state));
+            return Err(Refusal::NotASuccess { event: notification.event_type, state: transaction.trade_state });
         }
         Ok(transaction)
     }

@@ -5,7 +5,8 @@ use yujie_kernel::{ids::new_id, ApiError, ApiResult, ErrorCode};
 
 use crate::{
     domain::{EntryFields, EntryInput},
-    store::{EntryRow, FeedChange, ENTRY_WEIGHT},
+    moderation::ItemKind,
+    store::{Change, ChangeAction, EntryRow, ENTRY_WEIGHT},
     views::{entry_view, EntryView},
     Content,
 };
@@ -38,17 +39,8 @@ impl Content {
         let mut tx = store.begin_change().await?;
         store.insert_entry(&mut tx, &id, persona_id, author_id, &fields, now).await?;
         store.bump_popularity(&mut tx, persona_id, ENTRY_WEIGHT).await?;
-        tx.commit(
-            FeedChange {
-                persona_id,
-                item_kind: "entry",
-                item_id: &id,
-                action: "created",
-                payload: entry_payload(&fields),
-            },
-            now,
-        )
-        .await?;
+        tx.commit(Change::new(ItemKind::Entry, ChangeAction::Created, persona_id, &id, entry_payload(&fields)), now)
+            .await?;
         self.entry_answer(&id).await
     }
 
@@ -78,13 +70,7 @@ impl Content {
             return Err(ApiError::not_found("entry"));
         }
         tx.commit(
-            FeedChange {
-                persona_id,
-                item_kind: "entry",
-                item_id: entry_id,
-                action: "updated",
-                payload: entry_payload(&fields),
-            },
+            Change::new(ItemKind::Entry, ChangeAction::Updated, persona_id, entry_id, entry_payload(&fields)),
             now,
         )
         .await?;
@@ -105,8 +91,7 @@ impl Content {
         }
         store.bump_popularity(&mut tx, persona_id, -ENTRY_WEIGHT).await?;
         let payload = serde_json::json!({ "section": entry.section });
-        tx.commit(FeedChange { persona_id, item_kind: "entry", item_id: entry_id, action: "deleted", payload }, now)
-            .await?;
+        tx.commit(Change::new(ItemKind::Entry, ChangeAction::Deleted, persona_id, entry_id, payload), now).await?;
         Ok(())
     }
 }

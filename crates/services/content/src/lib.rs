@@ -94,6 +94,6 @@ impl Content {
 #[async_trait::async_trait]
 impl ContentClient for Content {
     async fn changes_after(&self, after: i64, limit: i64) -> anyhow::Result<ChangePage> {
-        self.change_page(after, limit).await.map_err(|error| anyhow::anyhow!("{error}"))
+        Ok(self.change_page(after, limit).await?)
     }
 }

@@ -7,7 +7,7 @@ use yujie_kernel::{clock::millis_to_datetime, ApiError, ApiResult};
 
 use crate::{
     posts::post_payload,
-    store::{CommentRow, FeedChange, ENTRY_WEIGHT, PHOTO_WEIGHT, POST_WEIGHT},
+    store::{Change, ChangeAction, CommentRow, ENTRY_WEIGHT, PHOTO_WEIGHT, POST_WEIGHT},
     Content,
 };
 
@@ -104,15 +104,14 @@ impl Content {
         if weight != 0 {
             store.bump_popularity(&mut tx, &persona_id, if reason.is_some() { -weight } else { weight }).await?;
         }
-        let action = if reason.is_some() { "removed" } else { "restored" };
+        let action = if reason.is_some() { ChangeAction::Removed } else { ChangeAction::Restored };
         let mut payload = serde_json::json!({ "reason": reason });
         if let (ItemKind::Post, Some(post)) = (kind, store.post(id).await?) {
             payload = post_payload(&post);
             payload["reason"] = serde_json::json!(reason);
         }
-        tx.commit(FeedChange { persona_id: &persona_id, item_kind: kind.as_str(), item_id: id, action, payload }, now)
-            .await?;
-        tracing::info!(kind = kind.as_str(), id, action, "content moderated");
+        tx.commit(Change::new(kind, action, &persona_id, id, payload), now).await?;
+        tracing::info!(kind = kind.as_str(), id, action = action.as_str(), "content moderated");
         Ok(true)
     }
 

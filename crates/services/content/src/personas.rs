@@ -10,7 +10,8 @@ use yujie_kernel::{clock::millis_to_datetime, ids::new_id, ApiError, ApiResult, 
 use crate::{
     cursor::{decode_cursor, into_page},
     domain::{normalize, search_grams, Aliases, PersonaName, Section},
-    store::{FeedChange, PersonaRow, PersonaSort},
+    moderation::ItemKind,
+    store::{Change, ChangeAction, PersonaRow, PersonaSort},
     views::{entry_view, PersonaDetail, PersonaPage},
     Content,
 };
@@ -68,13 +69,7 @@ impl Content {
         let store = &self.inner.store;
         let mut tx = store.begin_change().await?;
         store.insert_persona(&mut tx, &row, &search_grams(name.as_str(), aliases.as_slice())).await?;
-        let change = FeedChange {
-            persona_id: &row.id,
-            item_kind: "persona",
-            item_id: &row.id,
-            action: "created",
-            payload: persona_payload(&row),
-        };
+        let change = Change::new(ItemKind::Persona, ChangeAction::Created, &row.id, &row.id, persona_payload(&row));
         tx.commit(change, now).await?;
         self.persona_detail(&row.id).await
     }
@@ -112,13 +107,7 @@ impl Content {
             tx.rollback().await?;
             return Err(ApiError::not_found("persona"));
         }
-        let change = FeedChange {
-            persona_id: &row.id,
-            item_kind: "persona",
-            item_id: &row.id,
-            action: "updated",
-            payload: persona_payload(&row),
-        };
+        let change = Change::new(ItemKind::Persona, ChangeAction::Updated, &row.id, &row.id, persona_payload(&row));
         tx.commit(change, row.updated_at).await?;
         self.persona_detail(&row.id).await
     }

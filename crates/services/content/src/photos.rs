@@ -5,7 +5,8 @@ use std::collections::BTreeMap;
 use yujie_kernel::{http::render_image, ids::new_id, ApiError, ApiResult, ErrorCode};
 
 use crate::{
-    store::{FeedChange, PhotoRow, PHOTO_WEIGHT},
+    moderation::ItemKind,
+    store::{Change, ChangeAction, PhotoRow, PHOTO_WEIGHT},
     views::PhotoView,
     Content,
 };
@@ -56,13 +57,7 @@ impl Content {
         let mut tx = store.begin_change().await?;
         store.insert_photo(&mut tx, row).await?;
         store.bump_popularity(&mut tx, &row.persona_id, PHOTO_WEIGHT).await?;
-        let change = FeedChange {
-            persona_id: &row.persona_id,
-            item_kind: "photo",
-            item_id: &row.id,
-            action: "created",
-            payload: photo_payload(row),
-        };
+        let change = Change::new(ItemKind::Photo, ChangeAction::Created, &row.persona_id, &row.id, photo_payload(row));
         tx.commit(change, now).await?;
         Ok(())
     }
@@ -86,13 +81,7 @@ impl Content {
         }
         store.bump_popularity(&mut tx, persona_id, -PHOTO_WEIGHT).await?;
         tx.commit(
-            FeedChange {
-                persona_id,
-                item_kind: "photo",
-                item_id: photo_id,
-                action: "deleted",
-                payload: photo_payload(&photo),
-            },
+            Change::new(ItemKind::Photo, ChangeAction::Deleted, persona_id, photo_id, photo_payload(&photo)),
             now,
         )
         .await?;

@@ -11,7 +11,8 @@ use yujie_kernel::{
 use crate::{
     cursor::{decode_cursor, into_page},
     domain::{EventDate, PostText, PostTitle, ReactionValue},
-    store::{FeedChange, FeedSort, PostRow, POST_WEIGHT},
+    moderation::ItemKind,
+    store::{Change, ChangeAction, FeedSort, PostRow, POST_WEIGHT},
     text::render_html,
     views::{Authors, PhotoUrls},
     Content,
@@ -112,7 +113,7 @@ impl Content {
         }
         self.live_persona(&new.persona_id)
             .await
-            .map_err(|_| ApiError::invalid_field("persona_id", "no such persona"))?;
+            .map_err(|error| error.map_not_found(|| ApiError::invalid_field("persona_id", "no such persona")))?;
         let id = new_id();
         let images = self.store_images(&id, new.images).await?;
         let now = self.now_ms();
@@ -138,13 +139,8 @@ impl Content {
             let mut tx = store.begin_change().await?;
             store.insert_post(&mut tx, &row).await?;
             store.bump_popularity(&mut tx, &row.persona_id, POST_WEIGHT).await?;
-            let change = FeedChange {
-                persona_id: &row.persona_id,
-                item_kind: "post",
-                item_id: &row.id,
-                action: "created",
-                payload: post_payload(&row),
-            };
+            let change =
+                Change::new(ItemKind::Post, ChangeAction::Created, &row.persona_id, &row.id, post_payload(&row));
             tx.commit(change, now).await
         }
         .await;
@@ -213,13 +209,7 @@ impl Content {
             tx.rollback().await?;
             return Err(ApiError::not_found("post"));
         }
-        let change = FeedChange {
-            persona_id: &post.persona_id,
-            item_kind: "post",
-            item_id: post_id,
-            action: "updated",
-            payload: post_payload(&post),
-        };
+        let change = Change::new(ItemKind::Post, ChangeAction::Updated, &post.persona_id, post_id, post_payload(&post));
         tx.commit(change, now).await?;
         self.post_view(post_id, Some(user)).await
     }
@@ -237,16 +227,9 @@ impl Content {
             return Err(ApiError::not_found("post"));
         }
         store.bump_popularity(&mut tx, &post.persona_id, -POST_WEIGHT).await?;
-        let change = FeedChange {
-            persona_id: &post.persona_id,
-            item_kind: "post",
-            item_id: post_id,
-            action: "deleted",
-            payload: post_payload(&post),
-        };
+        let change = Change::new(ItemKind::Post, ChangeAction::Deleted, &post.persona_id, post_id, post_payload(&post));
         tx.commit(change, now).await?;
-        let images: Vec<StoredImage> = serde_json::from_str(&post.images).unwrap_or_default();
-        self.delete_image_objects(&images).await;
+        self.delete_image_objects(&stored_images(&post.images)?).await;
         Ok(())
     }
 
@@ -288,7 +271,7 @@ impl Content {
         };
         let mut views = Vec::with_capacity(rows.len());
         for row in rows {
-            let stored: Vec<StoredImage> = serde_json::from_str(&row.images).unwrap_or_default();
+            let stored = stored_images(&row.images)?;
             let mut images = Vec::with_capacity(stored.len());
             for image in &stored {
                 images.push(PostImageView {
@@ -318,4 +301,9 @@ impl Content {
         }
         Ok(views)
     }
+}
+
+/// A post's stored image list. Unreadable JSON is a defect of ours: a 500, not an empty list.
+fn stored_images(json: &str) -> ApiResult<Vec<StoredImage>> {
+    serde_json::from_str(json).map_err(|error| ApiError::internal(anyhow::anyhow!("stored post images: {error}")))
 }

@@ -116,7 +116,9 @@ impl Content {
             .await?
             .filter(CommentRow::is_live)
             .ok_or_else(|| ApiError::not_found("comment"))?;
-        self.visible_post(&comment.post_id).await.map_err(|_| ApiError::not_found("comment"))?;
+        self.visible_post(&comment.post_id)
+            .await
+            .map_err(|error| error.map_not_found(|| ApiError::not_found("comment")))?;
         Ok(comment)
     }
 }

@@ -155,21 +155,18 @@ impl AuthStateSource for crate::Identity {
 #[async_trait::async_trait]
 impl IdentityClient for crate::Identity {
     async fn ban(&self, user_id: &str, ban: &BanRequest) -> anyhow::Result<bool> {
-        let reason = crate::domain::BanReason::parse(&ban.reason).map_err(|error| anyhow::anyhow!("{error}"))?;
+        let reason = crate::domain::BanReason::parse(&ban.reason).map_err(anyhow::Error::new)?;
         let until = ban.until.map_or(crate::domain::PERMANENT_BAN_UNTIL, |until| until.timestamp_millis());
-        Ok(self
-            .set_ban(user_id, Some(until), Some(reason.as_str()))
-            .await
-            .map_err(|error| anyhow::anyhow!("{error}"))?)
+        Ok(self.set_ban(user_id, Some(until), Some(reason.as_str())).await.map_err(anyhow::Error::new)?)
     }
 
     async fn unban(&self, user_id: &str) -> anyhow::Result<bool> {
-        Ok(self.set_ban(user_id, None, None).await.map_err(|error| anyhow::anyhow!("{error}"))?)
+        Ok(self.set_ban(user_id, None, None).await.map_err(anyhow::Error::new)?)
     }
 
     async fn set_membership(&self, user_id: &str, request: &MembershipRequest) -> anyhow::Result<bool> {
         let until = request.member_until.map(|until| until.timestamp_millis());
-        Ok(self.set_member_until(user_id, until).await.map_err(|error| anyhow::anyhow!("{error}"))?)
+        Ok(self.set_member_until(user_id, until).await.map_err(anyhow::Error::new)?)
     }
 
     async fn extend_membership(
@@ -184,11 +181,11 @@ impl IdentityClient for crate::Identity {
         let until = self
             .grant_membership(user_id, request.period_days, &request.grant_key)
             .await
-            .map_err(|error| anyhow::anyhow!("{error}"))?;
+            .map_err(anyhow::Error::new)?;
         Ok(until.map(yujie_kernel::clock::millis_to_datetime))
     }
 
     async fn user_briefs(&self, ids: &[String]) -> anyhow::Result<Vec<UserBrief>> {
-        self.briefs(ids).await.map_err(|error| anyhow::anyhow!("{error}"))
+        self.briefs(ids).await.map_err(anyhow::Error::new)
     }
 }

@@ -47,16 +47,20 @@ async fn orders(
     State(billing): State<Billing>,
     ApiQuery(query): ApiQuery<OrdersQuery>,
 ) -> ApiResult<ApiJson<Vec<StaffOrderView>>> {
-    if let Some(state) = &query.state {
-        OrderState::parse(state).ok_or_else(|| ApiError::invalid_field("state", "pending, paid, expired or closed"))?;
-    }
+    let state = match &query.state {
+        Some(state) => Some(
+            OrderState::parse(state)
+                .ok_or_else(|| ApiError::invalid_field("state", "pending, paid, expired or closed"))?,
+        ),
+        None => None,
+    };
     let limit = query.limit.unwrap_or(100);
     if !(1..=1000).contains(&limit) {
         return Err(ApiError::invalid_field("limit", "must be 1 to 1000"));
     }
     let filter = OrderFilter {
         user_id: query.user_id,
-        state: query.state,
+        state,
         created_from: query.from.map(|from| from.timestamp_millis()),
         created_before: query.to.map(|to| to.timestamp_millis()),
     };

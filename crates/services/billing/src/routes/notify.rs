@@ -56,13 +56,9 @@ pub async fn wechatpay_notify(
     let body = String::from_utf8_lossy(&body);
     match billing.wechatpay_notification(&headers, &body).await {
         Ok(()) => StatusCode::NO_CONTENT.into_response(),
-        Err(NotifyError::Rejected(reason)) => {
-            tracing::warn!(channel = "wechatpay", reason, "payment notification refused");
-            let status = if reason.contains("Signature") || reason.contains("Serial") || reason.contains("Timestamp") {
-                StatusCode::UNAUTHORIZED
-            } else {
-                StatusCode::BAD_REQUEST
-            };
+        Err(NotifyError::Rejected(refusal)) => {
+            tracing::warn!(channel = "wechatpay", reason = %refusal, "payment notification refused");
+            let status = if refusal.is_authentication() { StatusCode::UNAUTHORIZED } else { StatusCode::BAD_REQUEST };
             (status, Json(ChannelFailure::new("notification refused"))).into_response()
         }
         Err(NotifyError::Failed(error)) => {
@@ -82,8 +78,8 @@ pub async fn wechatpay_notify(
 pub async fn alipay_notify(State(billing): State<Billing>, ApiBytes(body): ApiBytes) -> Response {
     match billing.alipay_notification(&body).await {
         Ok(()) => (StatusCode::OK, "success").into_response(),
-        Err(NotifyError::Rejected(reason)) => {
-            tracing::warn!(channel = "alipay", reason, "payment notification refused");
+        Err(NotifyError::Rejected(refusal)) => {
+            tracing::warn!(channel = "alipay", reason = %refusal, "payment notification refused");
             (StatusCode::BAD_REQUEST, "fail").into_response()
         }
         Err(NotifyError::Failed(error)) => {

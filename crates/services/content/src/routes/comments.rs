@@ -8,7 +8,7 @@ use yujie_kernel::{
     auth::{CurrentUser, MaybeUser},
     error::Problem,
     http::{ApiJson, ApiQuery},
-    ApiError, ApiResult,
+    ApiResult,
 };
 
 use super::posts::page_limit;
@@ -18,11 +18,20 @@ use crate::{
     Content,
 };
 
+/// How top-level comments are ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum CommentSort {
+    /// By a stored, time-decayed score of reactions and replies.
+    #[default]
+    Hot,
+    New,
+}
+
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct CommentsQuery {
-    /// `hot` (default) or `new`.
-    pub sort: Option<String>,
+    pub sort: Option<CommentSort>,
     pub cursor: Option<String>,
     pub limit: Option<i64>,
 }
@@ -36,11 +45,7 @@ pub async fn list_comments(
     Path(post_id): Path<String>,
     ApiQuery(query): ApiQuery<CommentsQuery>,
 ) -> ApiResult<ApiJson<CommentPage>> {
-    let hot = match query.sort.as_deref() {
-        None | Some("hot") => true,
-        Some("new") => false,
-        Some(_) => return Err(ApiError::invalid_field("sort", "must be hot or new")),
-    };
+    let hot = query.sort.unwrap_or_default() == CommentSort::Hot;
     Ok(ApiJson(
         content
             .list_comments(&post_id, hot, query.cursor.as_deref(), page_limit(query.limit)?, viewer.as_ref())

@@ -21,8 +21,7 @@ use crate::{
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ListQuery {
-    /// `popular` (default: by popularity, a documented score of contributions) or `new`.
-    pub sort: Option<String>,
+    pub sort: Option<PersonaSort>,
     pub cursor: Option<String>,
     /// 1 to 50, default 20.
     pub limit: Option<i64>,
@@ -35,11 +34,7 @@ pub async fn list_personas(
     State(content): State<Content>,
     ApiQuery(query): ApiQuery<ListQuery>,
 ) -> ApiResult<ApiJson<PersonaPage>> {
-    let sort = match query.sort.as_deref() {
-        None | Some("popular") => PersonaSort::Popular,
-        Some("new") => PersonaSort::Newest,
-        Some(_) => return Err(ApiError::invalid_field("sort", "must be popular or new")),
-    };
+    let sort = query.sort.unwrap_or_default();
     let limit = query.limit.unwrap_or(20);
     if !(1..=50).contains(&limit) {
         return Err(ApiError::invalid_field("limit", "must be between 1 and 50"));

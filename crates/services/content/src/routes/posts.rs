@@ -21,8 +21,7 @@ use crate::{
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct FeedQuery {
-    /// `new` (default) or `hot` (a stored, time-decayed score of reactions and comments).
-    pub sort: Option<String>,
+    pub sort: Option<FeedSort>,
     pub cursor: Option<String>,
     /// 1 to 50, default 20.
     pub limit: Option<i64>,
@@ -37,14 +36,6 @@ pub(super) fn page_limit(limit: Option<i64>) -> ApiResult<i64> {
     }
 }
 
-fn feed_sort(sort: Option<&str>) -> ApiResult<FeedSort> {
-    match sort {
-        None | Some("new") => Ok(FeedSort::New),
-        Some("hot") => Ok(FeedSort::Hot),
-        Some(_) => Err(ApiError::invalid_field("sort", "must be new or hot")),
-    }
-}
-
 /// The global feed of posts.
 #[utoipa::path(get, path = "/posts", tag = "content", security((), ("bearer" = [])), params(FeedQuery),
     responses((status = 200, body = PostPage), (status = 422, body = Problem)))]
@@ -53,7 +44,7 @@ pub async fn global_feed(
     MaybeUser(viewer): MaybeUser,
     ApiQuery(query): ApiQuery<FeedQuery>,
 ) -> ApiResult<ApiJson<PostPage>> {
-    let sort = feed_sort(query.sort.as_deref())?;
+    let sort = query.sort.unwrap_or_default();
     Ok(ApiJson(content.feed(None, sort, query.cursor.as_deref(), page_limit(query.limit)?, viewer.as_ref()).await?))
 }
 
@@ -66,7 +57,7 @@ pub async fn persona_feed(
     Path(persona_id): Path<String>,
     ApiQuery(query): ApiQuery<FeedQuery>,
 ) -> ApiResult<ApiJson<PostPage>> {
-    let sort = feed_sort(query.sort.as_deref())?;
+    let sort = query.sort.unwrap_or_default();
     Ok(ApiJson(
         content
             .feed(Some(&persona_id), sort, query.cursor.as_deref(), page_limit(query.limit)?, viewer.as_ref())

@@ -1,9 +1,9 @@
 //! The content tables. Every write runs in one transaction that also appends to the
 //! change feed (an outbox), so a change and its feed entry exist together or not at all.
 
+mod change_log;
 mod comments;
 mod entries;
-mod feed;
 mod personas;
 mod photos;
 mod posts;
@@ -14,9 +14,9 @@ mod search;
 use sqlx::{Any, AnyPool, Transaction};
 use yujie_db::Db;
 
+pub use change_log::{Change, ChangeAction};
 pub use comments::CommentRow;
 pub use entries::EntryRow;
-pub use feed::FeedChange;
 pub use personas::{PersonaRow, PersonaSort};
 pub use photos::PhotoRow;
 pub use posts::{FeedSort, PostRow};
@@ -53,7 +53,7 @@ impl ContentStore {
     /// has seen `n` will never later find a smaller, newly committed number. It also
     /// makes every content write take its write lock first, which SQLite needs.
     pub async fn begin_change(&self) -> sqlx::Result<ChangeTx> {
-        feed::begin(self.pool()).await
+        change_log::begin(self.pool()).await
     }
 
     /// Starts a write that is not in the change feed (reactions, reports).
@@ -68,9 +68,9 @@ impl ChangeTx {
     }
 
     /// Appends the feed entry and commits the whole write.
-    pub async fn commit(mut self, change: FeedChange<'_>, now: i64) -> sqlx::Result<i64> {
+    pub async fn commit(mut self, change: Change<'_>, now: i64) -> sqlx::Result<i64> {
         let seq = self.seq;
-        feed::append(&mut self.tx, seq, &change, now).await?;
+        change_log::append(&mut self.tx, seq, &change, now).await?;
         self.tx.commit().await?;
         Ok(seq)
     }

@@ -22,10 +22,14 @@ impl PersonaRow {
 
 const COLUMNS: &str = "id, name, aliases, cover_photo_id, creator_id, popularity, created_at, updated_at, removed_at";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// How personas are listed; clients name it in `?sort=`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
 pub enum PersonaSort {
     /// By popularity, then newest.
+    #[default]
     Popular,
+    #[serde(rename = "new")]
     Newest,
 }
 

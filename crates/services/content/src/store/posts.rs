@@ -29,9 +29,14 @@ const COLUMNS: &str =
 /// Posts shown publicly: not deleted, not removed, about a live persona.
 const VISIBLE: &str = "posts.deleted_at IS NULL AND posts.removed_at IS NULL AND personas.removed_at IS NULL";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// How a post list is ordered; clients name it in `?sort=`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
 pub enum FeedSort {
+    /// Newest first.
+    #[default]
     New,
+    /// By a stored, time-decayed score of reactions and comments.
     Hot,
 }
 

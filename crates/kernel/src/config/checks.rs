@@ -1,0 +1,92 @@
+//! What serde cannot check: values that must be positive, and what production and a
+//! local-mode bind refuse. Each problem is named; `validate` lists them all at once.
+
+use std::net::SocketAddr;
+
+use super::{local_defaults, Config, Mode, StorageBackend, WechatMessageMode};
+
+impl Config {
+    pub(super) fn problems(&self) -> Vec<String> {
+        use local_defaults as d;
+        let mut problems = Vec::new();
+        if self.wechat.message_mode != WechatMessageMode::Plain && self.wechat.encoding_aes_key.expose().len() != 43 {
+            problems.push(
+                "wechat.encoding_aes_key must be the 43-character EncodingAESKey in safe or compatible mode".into(),
+            );
+        }
+        if self.http.max_connections == 0 || self.http.header_read_timeout_secs == 0 || self.http.idle_timeout_secs == 0
+        {
+            problems
+                .push("http.max_connections, header_read_timeout_secs and idle_timeout_secs must be positive".into());
+        }
+        self.billing.problems(&mut problems);
+        if self.mode == Mode::Local {
+            self.local_bind_problems(&mut problems);
+            return problems;
+        }
+        self.billing.production_problems(&mut problems);
+        let derived_notify = self.billing.wechatpay.notify_url.is_empty() || self.billing.alipay.notify_url.is_empty();
+        if derived_notify && !self.public.base_url.starts_with("https://") {
+            problems.push("public.base_url must be an https URL when billing notify URLs are derived from it".into());
+        }
+        let mut refuse_default = |name: &str, value: &str, default: &str| {
+            if value == default || value.is_empty() {
+                problems.push(format!("{name} still has its local default or is empty; set a real secret"));
+            }
+        };
+        refuse_default("auth.jwt_secret", self.auth.jwt_secret.expose(), d::JWT_SECRET);
+        refuse_default("internal.token", self.internal.token.expose(), d::INTERNAL_TOKEN);
+        refuse_default("wechat.appid", &self.wechat.appid, d::WECHAT_APPID);
+        refuse_default("wechat.app_secret", self.wechat.app_secret.expose(), d::WECHAT_APP_SECRET);
+        refuse_default("wechat.token", self.wechat.token.expose(), d::WECHAT_TOKEN);
+        refuse_default("wechat.original_id", &self.wechat.original_id, d::WECHAT_ORIGINAL_ID);
+        if self.wechat.message_mode != WechatMessageMode::Plain {
+            refuse_default("wechat.encoding_aes_key", self.wechat.encoding_aes_key.expose(), d::WECHAT_AES_KEY);
+        }
+        if self.auth.jwt_secret.expose().len() < 32 {
+            problems.push("auth.jwt_secret must be at least 32 bytes".into());
+        }
+        if self.internal.token.expose().len() < 32 {
+            problems.push("internal.token must be at least 32 bytes".into());
+        }
+        if self.wechat.message_mode != WechatMessageMode::Safe && !self.wechat.allow_unencrypted {
+            problems.push(
+                "wechat.message_mode must be `safe` in production: plain pushes are signed without their body \
+                 (set wechat.allow_unencrypted = true to accept that risk)"
+                    .into(),
+            );
+        }
+        if !self.http.client_ip_header.is_empty() && self.http.trusted_proxies.is_empty() {
+            problems.push(
+                "http.client_ip_header is set without http.trusted_proxies: any client could choose its address".into(),
+            );
+        }
+        if self.standins.enabled {
+            problems.push("standins.enabled must be false in production: stand-ins fake WeChat and payments".into());
+        }
+        if self.storage.backend == StorageBackend::S3 && self.storage.s3_secret_access_key.is_empty() {
+            problems.push("storage.s3_secret_access_key is empty".into());
+        }
+        problems
+    }
+
+    /// Local mode runs stand-ins that sign anyone in as anyone: loopback only, unless
+    /// `allow_public_bind` says otherwise.
+    fn local_bind_problems(&self, problems: &mut Vec<String>) {
+        if self.allow_public_bind {
+            return;
+        }
+        for (name, bind) in [("public.bind", &self.public.bind), ("staff.bind", &self.staff.bind)] {
+            let loopback = match bind.parse::<SocketAddr>() {
+                Ok(address) => address.ip().is_loopback(),
+                Err(_) => bind.starts_with("localhost:"),
+            };
+            if !loopback {
+                problems.push(format!(
+                    "{name} `{bind}` is not a loopback address in local mode (stand-ins let anyone sign in as \
+                     anyone); set mode = \"production\", or allow_public_bind = true on purpose"
+                ));
+            }
+        }
+    }
+}
