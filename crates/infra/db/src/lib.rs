@@ -128,6 +128,12 @@ fn create_sqlite_parent_dir(url: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// `?, ?, …` for an `IN (…)` clause of `count` values; at least one, so the SQL stays
+/// valid (callers skip empty lists before querying).
+pub fn placeholders(count: usize) -> String {
+    vec!["?"; count.max(1)].join(", ")
+}
+
 /// True when the error is a unique-key violation: how portable upserts detect "exists".
 pub fn is_unique_violation(error: &sqlx::Error) -> bool {
     error.as_database_error().is_some_and(|error| error.kind() == sqlx::error::ErrorKind::UniqueViolation)

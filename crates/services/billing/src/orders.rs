@@ -229,11 +229,11 @@ impl Billing {
             self.inner.metrics.fulfilled_after(now - order.paid_at.unwrap_or(now));
             tracing::info!(order_id = order.id, member_until = %until, "order fulfilled");
         }
-        self.notify_waiters(&order.id).await;
+        self.wake_order_waiters(&order.id).await;
         Ok(())
     }
 
-    pub(crate) async fn notify_waiters(&self, order_id: &str) {
+    pub(crate) async fn wake_order_waiters(&self, order_id: &str) {
         if let Err(error) = self.inner.platform.kv.publish(&order_channel(order_id)).await {
             // Waiters also poll, so they still answer, a little later.
             tracing::warn!(error = format!("{error:#}"), "cannot notify order waiters");

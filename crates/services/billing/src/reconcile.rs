@@ -100,7 +100,7 @@ impl Billing {
             ChannelView::Open => Settled::StillOpen,
         };
         if settled != Settled::StillOpen {
-            self.notify_waiters(&order.id).await;
+            self.wake_order_waiters(&order.id).await;
         }
         Ok(settled)
     }

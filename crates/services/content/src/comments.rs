@@ -11,7 +11,7 @@ use yujie_kernel::{auth::CurrentUser, clock::millis_to_datetime, ids::new_id, Ap
 use crate::{
     cursor::{decode_cursor, into_page},
     domain::{CommentText, ReactionValue},
-    store::CommentRow,
+    store::{CommentRow, Counted, CounterDelta},
     Content,
 };
 
@@ -94,9 +94,13 @@ impl Content {
         };
         let mut tx = store.begin().await?;
         store.insert_comment_in(&mut tx, &row).await?;
-        store.bump_post(&mut tx, post_id, 0, 0, 1).await?;
+        store
+            .bump_counters(&mut tx, Counted::Post, post_id, CounterDelta { children: 1, ..Default::default() })
+            .await?;
         if let Some(root) = &row.root_id {
-            store.bump_comment(&mut tx, root, 0, 0, 1).await?;
+            store
+                .bump_counters(&mut tx, Counted::Comment, root, CounterDelta { children: 1, ..Default::default() })
+                .await?;
         }
         tx.commit().await?;
         let mut views = self.comment_views(vec![row], Some(user), false).await?;
@@ -131,9 +135,10 @@ impl Content {
         delta: i64,
     ) -> ApiResult<()> {
         let store = &self.inner.store;
-        store.bump_post(conn, &comment.post_id, 0, 0, delta).await?;
+        let children = CounterDelta { children: delta, ..Default::default() };
+        store.bump_counters(conn, Counted::Post, &comment.post_id, children).await?;
         if let Some(root) = &comment.root_id {
-            store.bump_comment(conn, root, 0, 0, delta).await?;
+            store.bump_counters(conn, Counted::Comment, root, children).await?;
         }
         Ok(())
     }

@@ -15,10 +15,6 @@ pub fn hot_rank(score: i64, created_at_ms: i64) -> i64 {
     ((sign * magnitude + freshness) * 1_000_000.0).round() as i64
 }
 
-pub fn post_score(likes: i64, dislikes: i64, comments: i64) -> i64 {
-    likes - dislikes + 2 * comments
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

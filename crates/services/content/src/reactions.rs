@@ -10,7 +10,7 @@ use yujie_db::is_retryable_conflict;
 
 use crate::{
     domain::ReactionValue,
-    store::{CommentRow, Toggle},
+    store::{CommentRow, Counted, CounterDelta, Toggle},
     Content,
 };
 
@@ -36,7 +36,8 @@ pub enum Reactable {
     Comment,
 }
 
-fn delta(before: i64, after: i64, value: i64) -> i64 {
+/// How the count of `value` reactions moves when one goes from `before` to `after`.
+fn change(before: i64, after: i64, value: i64) -> i64 {
     i64::from(after == value) - i64::from(before == value)
 }
 
@@ -98,10 +99,14 @@ impl Content {
             return Ok(None);
         }
         let toggle = store.toggle_reaction(&mut tx, kind, id, user_id, value.stored(), self.now_ms()).await?;
-        let (likes, dislikes) = (delta(toggle.before, toggle.after, 1), delta(toggle.before, toggle.after, -1));
+        let delta = CounterDelta {
+            likes: change(toggle.before, toggle.after, 1),
+            dislikes: change(toggle.before, toggle.after, -1),
+            children: 0,
+        };
         match target {
-            Reactable::Post => store.bump_post(&mut tx, id, likes, dislikes, 0).await?,
-            Reactable::Comment => store.bump_comment(&mut tx, id, likes, dislikes, 0).await?,
+            Reactable::Post => store.bump_counters(&mut tx, Counted::Post, id, delta).await?,
+            Reactable::Comment => store.bump_counters(&mut tx, Counted::Comment, id, delta).await?,
         }
         tx.commit().await?;
         Ok(Some(toggle))

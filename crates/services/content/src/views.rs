@@ -58,7 +58,7 @@ pub struct PersonaCard {
     pub name: String,
     pub aliases: Vec<String>,
     pub cover: Option<PhotoUrls>,
-    /// 3 per live photo + 2 per live entry (posts and reactions join later).
+    /// 3 per live photo, 2 per live entry and 5 per live post.
     pub popularity: i64,
     pub created_at: chrono::DateTime<chrono::Utc>,
 }

@@ -127,34 +127,6 @@ impl ContentStore {
         set_removed(conn, "comments", id, removal).await
     }
 
-    /// Adds to a comment's counters and recomputes its hot rank.
-    pub async fn bump_comment(
-        &self,
-        conn: &mut sqlx::AnyConnection,
-        id: &str,
-        likes: i64,
-        dislikes: i64,
-        replies: i64,
-    ) -> sqlx::Result<()> {
-        sqlx::query(
-            "UPDATE comments SET like_count = like_count + ?, dislike_count = dislike_count + ?, \
-             reply_count = reply_count + ? WHERE id = ?",
-        )
-        .bind(likes)
-        .bind(dislikes)
-        .bind(replies)
-        .bind(id)
-        .execute(&mut *conn)
-        .await?;
-        let row: CommentRow = sqlx::query_as(&format!("SELECT {COLUMNS} FROM comments WHERE id = ?"))
-            .bind(id)
-            .fetch_one(&mut *conn)
-            .await?;
-        let rank = hot_rank(row.like_count - row.dislike_count + row.reply_count, row.created_at);
-        sqlx::query("UPDATE comments SET hot_rank = ? WHERE id = ?").bind(rank).bind(id).execute(&mut *conn).await?;
-        Ok(())
-    }
-
     pub async fn comments_by_author(&self, author_id: &str, limit: i64) -> sqlx::Result<Vec<CommentRow>> {
         sqlx::query_as(&format!("SELECT {COLUMNS} FROM comments WHERE author_id = ? ORDER BY created_at DESC LIMIT ?"))
             .bind(author_id)

@@ -3,6 +3,7 @@
 
 mod change_log;
 mod comments;
+mod counters;
 mod entries;
 mod personas;
 mod photos;
@@ -16,6 +17,7 @@ use yujie_db::Db;
 
 pub use change_log::{Change, ChangeAction};
 pub use comments::CommentRow;
+pub use counters::{Counted, CounterDelta};
 pub use entries::EntryRow;
 pub use personas::{PersonaRow, PersonaSort};
 pub use photos::PhotoRow;
@@ -78,9 +80,4 @@ impl ChangeTx {
     pub async fn rollback(self) -> sqlx::Result<()> {
         self.tx.rollback().await
     }
-}
-
-/// Binds a list of values for an `IN (?, ?, …)` clause built by [`placeholders`].
-pub fn placeholders(count: usize) -> String {
-    vec!["?"; count.max(1)].join(", ")
 }

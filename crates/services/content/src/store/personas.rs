@@ -47,7 +47,7 @@ impl ContentStore {
         }
         let sql = format!(
             "SELECT {COLUMNS} FROM personas WHERE removed_at IS NULL AND id IN ({}) ORDER BY popularity DESC, id DESC",
-            super::placeholders(ids.len())
+            yujie_db::placeholders(ids.len())
         );
         let mut query = sqlx::query_as(&sql);
         for id in ids {

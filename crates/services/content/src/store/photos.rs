@@ -48,7 +48,7 @@ impl ContentStore {
         }
         let sql = format!(
             "SELECT {COLUMNS} FROM persona_photos WHERE removed_at IS NULL AND id IN ({})",
-            super::placeholders(ids.len())
+            yujie_db::placeholders(ids.len())
         );
         let mut query = sqlx::query_as(&sql);
         for id in ids {

@@ -1,5 +1,5 @@
 use super::{personas::set_removed, ChangeTx, ContentStore};
-use crate::hot::{hot_rank, post_score};
+use crate::hot::hot_rank;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct PostRow {
@@ -144,34 +144,6 @@ impl ContentStore {
         removal: Option<(&str, i64)>,
     ) -> sqlx::Result<bool> {
         set_removed(tx.conn(), "posts", id, removal).await
-    }
-
-    /// Adds to a post's counters and recomputes its hot rank, in one statement.
-    pub async fn bump_post(
-        &self,
-        conn: &mut sqlx::AnyConnection,
-        id: &str,
-        likes: i64,
-        dislikes: i64,
-        comments: i64,
-    ) -> sqlx::Result<()> {
-        sqlx::query(
-            "UPDATE posts SET like_count = like_count + ?, dislike_count = dislike_count + ?, \
-             comment_count = comment_count + ? WHERE id = ?",
-        )
-        .bind(likes)
-        .bind(dislikes)
-        .bind(comments)
-        .bind(id)
-        .execute(&mut *conn)
-        .await?;
-        let row: PostRow = sqlx::query_as(&format!("SELECT {COLUMNS} FROM posts WHERE posts.id = ?"))
-            .bind(id)
-            .fetch_one(&mut *conn)
-            .await?;
-        let rank = hot_rank(post_score(row.like_count, row.dislike_count, row.comment_count), row.created_at);
-        sqlx::query("UPDATE posts SET hot_rank = ? WHERE id = ?").bind(rank).bind(id).execute(&mut *conn).await?;
-        Ok(())
     }
 
     /// A user's posts, newest first, whatever their state (for staff).

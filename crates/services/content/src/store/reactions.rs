@@ -108,7 +108,7 @@ impl ContentStore {
         }
         let sql = format!(
             "SELECT target_id, value FROM reactions WHERE user_id = ? AND target_kind = ? AND target_id IN ({})",
-            super::placeholders(target_ids.len())
+            yujie_db::placeholders(target_ids.len())
         );
         let mut query = sqlx::query(&sql).bind(user_id).bind(kind);
         for id in target_ids {

@@ -23,7 +23,7 @@ impl ContentStore {
             "SELECT g.persona_id FROM persona_search_grams g JOIN personas p ON p.id = g.persona_id \
              WHERE p.removed_at IS NULL AND g.gram IN ({}) GROUP BY g.persona_id, p.popularity \
              HAVING COUNT(DISTINCT g.gram) = ? ORDER BY p.popularity DESC, g.persona_id DESC LIMIT ?",
-            super::placeholders(grams.len())
+            yujie_db::placeholders(grams.len())
         );
         let mut query = sqlx::query(&sql);
         for gram in grams {

@@ -1,5 +1,7 @@
-//! The identity tables: users, login_attempts, sessions, refresh_tokens. Nobody else
-//! reads or writes them; other services go through the identity client.
+//! The identity tables: users, login_attempts, sessions, refresh_tokens and
+//! membership_grants (one row per fulfilled grant key, so a payment extends membership
+//! once). Nobody else reads or writes them; other services go through the identity
+//! client.
 
 mod logins;
 mod sessions;
