@@ -2,11 +2,8 @@
 
 use reqwest::StatusCode;
 use serde_json::{json, Value};
-use yujie_billing::{
-    crypto::{generate_rsa_key_pair, RsaSigner},
-    LOCAL_CERT_SERIAL, LOCAL_PUB_KEY_ID,
-};
-use yujie_standins::payments::{alipay, wechatpay};
+use yujie_billing::{crypto::generate_rsa_key_pair, LOCAL_CERT_SERIAL, LOCAL_PUB_KEY_ID};
+use yujie_standins::payments::{alipay, crypto::ChannelSigner, wechatpay};
 
 use crate::helpers::spawn_app;
 
@@ -28,7 +25,7 @@ async fn forged_tampered_stale_or_foreign_wechatpay_notifications_change_nothing
     let mut cases: Vec<(&str, wechatpay::Signed)> = Vec::new();
     cases.push((
         "forged signature",
-        wechatpay::WechatPayPeer { signer: RsaSigner::from_pem(&forger_key).unwrap(), ..peer() }
+        wechatpay::WechatPayPeer { signer: ChannelSigner::from_pem(&forger_key).unwrap(), ..peer() }
             .notification(&transaction(&app, no), now),
     ));
     let mut tampered = transaction(&app, no);
@@ -89,7 +86,7 @@ async fn forged_tampered_or_foreign_alipay_notifications_change_nothing() {
         peer.sign_notification(fields)
     };
     let (forger_key, _) = generate_rsa_key_pair().unwrap();
-    let forger = alipay::AlipayPeer { signer: RsaSigner::from_pem(&forger_key).unwrap() };
+    let forger = alipay::AlipayPeer { signer: ChannelSigner::from_pem(&forger_key).unwrap() };
     let unsigned_tamper: Vec<(String, String)> = paid
         .fields
         .iter()

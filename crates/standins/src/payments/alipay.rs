@@ -2,14 +2,16 @@
 
 use axum::{body::Bytes, extract::State, http::StatusCode, routing::post, Json, Router};
 use serde_json::{json, Value};
-use yujie_billing::crypto::{public_key_pem_of, RsaSigner, RsaVerifier};
 use yujie_kernel::{clock::shanghai, ids::random_hex, Platform};
 
-use super::{Ledger, SimulatePayRequest, SimulatedPayment};
+use super::{
+    crypto::{is_yuan, ChannelSigner, MerchantVerifier},
+    Ledger, SimulatePayRequest, SimulatedPayment,
+};
 
 /// Alipay's signing side. Public so that tests can craft (and tamper with) notifications.
 pub struct AlipayPeer {
-    pub signer: RsaSigner,
+    pub signer: ChannelSigner,
 }
 
 /// `k=v&…` over sorted non-empty parameters, without `sign` (and `sign_type` when asked).
@@ -27,7 +29,7 @@ impl AlipayPeer {
     /// appends `sign`.
     pub fn sign_notification(&self, mut fields: Vec<(String, String)>) -> Vec<(String, String)> {
         fields.retain(|(key, _)| key != "sign");
-        let signature = self.signer.sign_base64(content(&fields, true).as_bytes()).unwrap_or_default();
+        let signature = self.signer.sign_base64(content(&fields, true).as_bytes());
         fields.push(("sign".into(), signature));
         fields
     }
@@ -46,21 +48,21 @@ struct Trade {
 #[derive(Clone)]
 struct Standin {
     platform: Platform,
-    app: std::sync::Arc<RsaVerifier>,
+    app: std::sync::Arc<MerchantVerifier>,
     peer: std::sync::Arc<AlipayPeer>,
     trades: Ledger<Trade>,
 }
 
 pub fn peer(platform: &Platform) -> anyhow::Result<AlipayPeer> {
-    Ok(AlipayPeer { signer: RsaSigner::from_pem(platform.config.standins.alipay_private_key.expose())? })
+    Ok(AlipayPeer { signer: ChannelSigner::from_pem(platform.config.standins.alipay_private_key.expose())? })
 }
 
 pub fn router(platform: &Platform) -> Router {
     let built = (|| -> anyhow::Result<Standin> {
-        let app_public = public_key_pem_of(platform.config.billing.alipay.app_private_key.expose())?;
+        let app_key = platform.config.billing.alipay.app_private_key.expose();
         Ok(Standin {
             platform: platform.clone(),
-            app: std::sync::Arc::new(RsaVerifier::from_pem(&app_public)?),
+            app: std::sync::Arc::new(MerchantVerifier::of_private_pem(app_key)?),
             peer: std::sync::Arc::new(peer(platform)?),
             trades: Ledger::default(),
         })
@@ -81,7 +83,7 @@ impl Standin {
     /// `{"<method>_response": {...}, "sign": "..."}`, signed over the response's JSON text.
     fn answer(&self, method: &str, response: &Value) -> String {
         let text = response.to_string();
-        let signature = self.peer.signer.sign_base64(text.as_bytes()).unwrap_or_default();
+        let signature = self.peer.signer.sign_base64(text.as_bytes());
         format!("{{\"{}_response\":{text},\"sign\":\"{signature}\"}}", method.replace('.', "_"))
     }
 }
@@ -108,10 +110,7 @@ async fn gateway(State(standin): State<Standin>, body: Bytes) -> (StatusCode, St
     let response = match method.as_str() {
         "alipay.trade.precreate" => {
             let total = biz["total_amount"].as_str().unwrap_or_default().to_owned();
-            if out_trade_no.is_empty()
-                || out_trade_no.len() > 64
-                || yujie_billing::domain::Fen::parse_yuan(&total).is_none()
-            {
+            if out_trade_no.is_empty() || out_trade_no.len() > 64 || !is_yuan(&total) {
                 error("40004", "Business Failed", "ACQ.INVALID_PARAMETER")
             } else {
                 let trade = Trade {

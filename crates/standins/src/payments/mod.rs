@@ -3,6 +3,7 @@
 //! with their own keys (WeChat Pay's resource encrypted with the APIv3 key).
 
 pub mod alipay;
+pub mod crypto;
 pub mod wechatpay;
 
 use std::{

@@ -9,15 +9,17 @@ use axum::{
     Json, Router,
 };
 use serde_json::{json, Value};
-use yujie_billing::crypto::{aes_gcm_encrypt, public_key_pem_of, RsaSigner, RsaVerifier};
 use yujie_kernel::{ids::random_hex, Platform};
 
-use super::{Ledger, SimulatePayRequest, SimulatedPayment};
+use super::{
+    crypto::{seal_aes_256_gcm, ChannelSigner, MerchantVerifier},
+    Ledger, SimulatePayRequest, SimulatedPayment,
+};
 
 /// WeChat Pay's signing side: its platform key, the serial it signs under and the
 /// merchant's APIv3 key. Public so that tests can craft (and tamper with) notifications.
 pub struct WechatPayPeer {
-    pub signer: RsaSigner,
+    pub signer: ChannelSigner,
     pub serial: String,
     pub api_v3_key: String,
 }
@@ -33,7 +35,7 @@ impl WechatPayPeer {
     pub fn sign(&self, body: &str, timestamp: i64) -> Signed {
         let nonce = random_hex(16);
         let message = format!("{timestamp}\n{nonce}\n{body}\n");
-        let signature = self.signer.sign_base64(message.as_bytes()).unwrap_or_default();
+        let signature = self.signer.sign_base64(message.as_bytes());
         Signed {
             headers: vec![
                 ("Wechatpay-Serial".into(), self.serial.clone()),
@@ -51,7 +53,7 @@ impl WechatPayPeer {
     pub fn notification(&self, transaction: &Value, timestamp: i64) -> Signed {
         let nonce = random_hex(6);
         let ciphertext =
-            aes_gcm_encrypt(self.api_v3_key.as_bytes(), &nonce, "transaction", transaction.to_string().as_bytes())
+            seal_aes_256_gcm(self.api_v3_key.as_bytes(), &nonce, "transaction", transaction.to_string().as_bytes())
                 .unwrap_or_default();
         let body = json!({
             "id": uuid_like(),
@@ -89,7 +91,7 @@ struct Order {
 #[derive(Clone)]
 struct Standin {
     platform: Platform,
-    merchant: std::sync::Arc<RsaVerifier>,
+    merchant: std::sync::Arc<MerchantVerifier>,
     peer: std::sync::Arc<WechatPayPeer>,
     orders: Ledger<Order>,
 }
@@ -98,7 +100,7 @@ struct Standin {
 pub fn peer(platform: &Platform) -> anyhow::Result<WechatPayPeer> {
     let config = &platform.config;
     Ok(WechatPayPeer {
-        signer: RsaSigner::from_pem(config.standins.wechatpay_private_key.expose())?,
+        signer: ChannelSigner::from_pem(config.standins.wechatpay_private_key.expose())?,
         serial: config.billing.wechatpay.platform_keys.first().map(|key| key.serial.clone()).unwrap_or_default(),
         api_v3_key: config.billing.wechatpay.api_v3_key.expose().to_owned(),
     })
@@ -106,10 +108,10 @@ pub fn peer(platform: &Platform) -> anyhow::Result<WechatPayPeer> {
 
 pub fn router(platform: &Platform) -> Router {
     let built = (|| -> anyhow::Result<Standin> {
-        let merchant_public = public_key_pem_of(platform.config.billing.wechatpay.merchant_private_key.expose())?;
+        let merchant_key = platform.config.billing.wechatpay.merchant_private_key.expose();
         Ok(Standin {
             platform: platform.clone(),
-            merchant: std::sync::Arc::new(RsaVerifier::from_pem(&merchant_public)?),
+            merchant: std::sync::Arc::new(MerchantVerifier::of_private_pem(merchant_key)?),
             peer: std::sync::Arc::new(peer(platform)?),
             orders: Ledger::default(),
         })
