@@ -25,5 +25,6 @@ mod multi_instance;
 mod platform;
 mod profile;
 mod sessions;
+mod split_mode;
 mod upload_memory;
 mod waits;

@@ -29,7 +29,7 @@ use std::sync::Arc;
 use axum::extract::FromRef;
 use yujie_db::Migrations;
 use yujie_identity::IdentityClient;
-use yujie_kernel::{auth::Authenticator, Platform, ServiceRoutes};
+use yujie_kernel::{auth::Authenticator, service::InternalClient, Platform, ServiceRoutes};
 
 pub use moderation::{ChangePage, FeedEntry, ItemKind};
 
@@ -44,11 +44,30 @@ pub fn migrations() -> Migrations {
 }
 
 /// What other services ask of content, in process or over its internal API: the
-/// companion reads the change feed; the staff console (later) moderates.
+/// companion reads the change log; the staff console (later) moderates.
 #[async_trait::async_trait]
 pub trait ContentClient: Send + Sync {
-    /// Feed entries after sequence number `after`, oldest first.
+    /// Logged changes after sequence number `after`, oldest first.
     async fn changes_after(&self, after: i64, limit: i64) -> anyhow::Result<ChangePage>;
+}
+
+/// Content's internal API over HTTP, for processes that do not run content.
+pub struct HttpContentClient {
+    internal: InternalClient,
+}
+
+impl HttpContentClient {
+    pub fn new(internal: InternalClient) -> Arc<Self> {
+        Arc::new(Self { internal })
+    }
+}
+
+#[async_trait::async_trait]
+impl ContentClient for HttpContentClient {
+    async fn changes_after(&self, after: i64, limit: i64) -> anyhow::Result<ChangePage> {
+        let page = self.internal.get(&format!("/changes?after={after}&limit={limit}")).await?;
+        page.ok_or_else(|| anyhow::anyhow!("content's change log is not served at its internal URL"))
+    }
 }
 
 /// The content service; the state of its routes.
