@@ -21,7 +21,7 @@ mod content_photos;
 mod content_posts;
 mod input_text;
 mod login;
-mod multi_instance;
+mod mariadb;
 mod platform;
 mod profile;
 mod sessions;
