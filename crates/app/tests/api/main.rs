@@ -10,6 +10,7 @@ mod billing;
 mod billing_authorization;
 mod billing_helpers;
 mod billing_refusals;
+mod billing_reconcile;
 mod callback;
 mod connections;
 mod content_authorization;
