@@ -20,6 +20,7 @@ mod content_feed;
 mod content_personas;
 mod content_photos;
 mod content_posts;
+mod exif;
 mod input_text;
 mod login;
 mod mariadb;
