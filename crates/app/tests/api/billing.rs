@@ -1,16 +1,19 @@
 //! Membership purchase through the HTTP API with both channels and their stand-ins.
 
+use std::time::{Duration, Instant};
+
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
 use crate::{
     billing_helpers::{assert_days_from_now, DAY_MS},
-    helpers::{spawn_app, spawn_with},
+    helpers::{eventually, spawn_app, spawn_with},
 };
 
 #[tokio::test]
 async fn each_channel_pays_once_and_renewals_stack() {
-    let app = spawn_app().await;
+    // One wait per user, so that a refused second one shows the first is open.
+    let app = spawn_with(|config| config.http.max_waits_per_client = 1).await;
     let user = app.sign_in().await;
     let plans: Value = app.get("/api/v1/billing/plans", None).await.json().await.unwrap();
     assert_eq!(plans, json!([{ "id": "monthly", "name": "月度会员", "price_fen": 3990, "period_days": 30 }]));
@@ -30,15 +33,25 @@ async fn each_channel_pays_once_and_renewals_stack() {
     assert_eq!(again.status(), StatusCode::OK);
     assert_eq!(again.json::<Value>().await.unwrap()["id"], order["id"]);
 
+    // The buyer's page waits first; the payment wakes it.
+    let waiting = {
+        let url = app.url(&format!("/api/v1/billing/orders/{}?wait_secs=10", order["id"].as_str().unwrap()));
+        let request = app.http.get(url).bearer_auth(&user.access_token);
+        tokio::spawn(async move { request.send().await.unwrap().json::<Value>().await.unwrap() })
+    };
+    eventually(Duration::from_secs(5), || async { app.holds_a_wait(&format!("u:{}", user.user_id)) })
+        .await
+        .expect("the long-poll never started");
     let paid = app.simulate_pay("wechatpay", order["out_trade_no"].as_str().unwrap(), true).await;
     assert_eq!(paid.callback_status, Some(204));
-    let waited: Value = app
-        .get(&format!("/api/v1/billing/orders/{}?wait_secs=5", order["id"].as_str().unwrap()), Some(&user.access_token))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let paid_at = Instant::now();
+    let waited = waiting.await.unwrap();
     assert_eq!(waited["state"], "paid");
+    let woken_after = paid_at.elapsed();
+    assert!(
+        woken_after < Duration::from_millis(1000),
+        "woken {woken_after:?} after the payment, not by the 2 s re-read"
+    );
     let first_end = app.member_until(&user.user_id).await;
     assert_days_from_now(first_end, 30);
     for _ in 0..10 {
@@ -142,7 +155,11 @@ async fn an_expired_and_closed_order_that_the_channel_says_is_paid_is_fulfilled(
     let signed = peer.notification(&transaction, app.platform.clock.now_ms() / 1000);
     assert_eq!(app.wechatpay_notify(&signed.headers, &signed.body).await.status(), StatusCode::NO_CONTENT);
     assert_eq!(app.order_state(&user, &order_id).await["state"], "paid");
-    assert!(app.member_until(&user.user_id).await.is_some());
+    app.assert_member_for_days(&user.user_id, 30).await;
+    // WeChat Pay retries its notification: nothing more is granted.
+    assert_eq!(app.wechatpay_notify(&signed.headers, &signed.body).await.status(), StatusCode::NO_CONTENT);
+    app.assert_member_for_days(&user.user_id, 30).await;
+    assert_eq!(app.count("membership_grants").await, 1);
 }
 
 #[tokio::test]

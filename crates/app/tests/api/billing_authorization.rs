@@ -1,5 +1,7 @@
 //! Every billing route for each role: visitor, owner, another user, banned owner.
 
+use std::time::Duration;
+
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
@@ -25,6 +27,7 @@ async fn every_billing_route_checks_its_caller() {
         (Method::GET, format!("/api/v1/billing/orders/{id}/events"), None),
     ];
     // (visitor, owner, other, banned) per route; the banned user asks for their own order.
+    let mut owner_events = None;
     let expected =
         [[200, 200, 200, 200], [401, 200, 201, 403], [401, 200, 200, 403], [401, 200, 404, 403], [401, 200, 404, 403]];
     for ((method, path, body), expected) in routes.into_iter().zip(expected) {
@@ -42,13 +45,13 @@ async fn every_billing_route_checks_its_caller() {
             if let Some(body) = &body {
                 request = request.json(body);
             }
+            let response = request.send().await.unwrap();
             if path.ends_with("/events") && role == "owner" {
-                // The stream stays open while the order is pending: only the status counts.
-                let response = request.send().await.unwrap();
+                // The stream stays open while the order is pending; it is read below.
                 assert_eq!(response.status().as_u16(), want, "{method} {path} as {role}");
+                owner_events = Some(response);
                 continue;
             }
-            let response = request.send().await.unwrap();
             assert_eq!(response.status().as_u16(), want, "{method} {path} as {role}");
         }
     }
@@ -72,4 +75,15 @@ async fn every_billing_route_checks_its_caller() {
     assert_eq!(future, json!([]));
     let all: Value = app.internal(Method::GET, "/billing/orders?state=pending", None).await.json().await.unwrap();
     assert_eq!(all.as_array().unwrap().len(), 3);
+
+    // The owner's stream, open all along, carries the paid order once it is paid.
+    let events = owner_events.expect("the owner's stream");
+    assert_eq!(events.headers()["content-type"], "text/event-stream");
+    app.simulate_pay("alipay", order["out_trade_no"].as_str().unwrap(), true).await;
+    let text = tokio::time::timeout(Duration::from_secs(5), events.text()).await.expect("the stream ended").unwrap();
+    let event = text.lines().find_map(|line| line.strip_prefix("event: "));
+    assert_eq!(event, Some("order"), "{text}");
+    let data = text.lines().find_map(|line| line.strip_prefix("data: ")).unwrap();
+    let sent: Value = serde_json::from_str(data).unwrap();
+    assert_eq!((sent["id"].as_str(), sent["state"].as_str()), (Some(id), Some("paid")), "{sent}");
 }

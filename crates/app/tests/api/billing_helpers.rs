@@ -54,6 +54,14 @@ impl TestApp {
             .unwrap()
     }
 
+    /// Asserts the user is a member until `days` from now on the app's clock (which
+    /// tests may have moved on), within a minute: one grant, not two.
+    pub async fn assert_member_for_days(&self, user_id: &str, days: i64) {
+        let until = self.member_until(user_id).await.expect("a member");
+        let expected = self.platform.clock.now_ms() + days * DAY_MS;
+        assert!((until - expected).abs() < 60_000, "member until {until}, expected about {expected}");
+    }
+
     pub async fn order_state(&self, session: &Session, order_id: &str) -> Value {
         let response = self.get(&format!("/api/v1/billing/orders/{order_id}"), Some(&session.access_token)).await;
         assert_eq!(response.status(), StatusCode::OK);

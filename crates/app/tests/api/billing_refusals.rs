@@ -5,7 +5,7 @@ use serde_json::{json, Value};
 use yujie_billing::{crypto::generate_rsa_key_pair, LOCAL_CERT_SERIAL, LOCAL_PUB_KEY_ID};
 use yujie_standins::payments::{alipay, crypto::ChannelSigner, wechatpay};
 
-use crate::helpers::spawn_app;
+use crate::{billing_helpers::assert_days_from_now, helpers::spawn_app};
 
 fn transaction(app: &crate::helpers::TestApp, out_trade_no: &str) -> Value {
     let config = &app.platform.config.billing.wechatpay;
@@ -59,7 +59,8 @@ async fn forged_tampered_stale_or_foreign_wechatpay_notifications_change_nothing
         assert_eq!(app.member_until(&user.user_id).await, None, "{case}");
     }
     assert_eq!(app.order_state(&user, order["id"].as_str().unwrap()).await["state"], "pending");
-    // The same transaction, properly signed, is accepted under either serial mode.
+    // The same transaction, properly signed, is accepted under either serial mode, and
+    // granted once.
     for serial in [LOCAL_CERT_SERIAL, LOCAL_PUB_KEY_ID] {
         let signed =
             wechatpay::WechatPayPeer { serial: serial.into(), ..peer() }.notification(&transaction(&app, no), now);
@@ -69,7 +70,7 @@ async fn forged_tampered_stale_or_foreign_wechatpay_notifications_change_nothing
             "{serial}"
         );
     }
-    assert!(app.member_until(&user.user_id).await.is_some());
+    assert_days_from_now(app.member_until(&user.user_id).await, 30);
 }
 
 #[tokio::test]
@@ -109,7 +110,7 @@ async fn forged_tampered_or_foreign_alipay_notifications_change_nothing() {
     assert_eq!(waiting.text().await.unwrap(), "success");
     assert_eq!(app.member_until(&user.user_id).await, None);
     assert_eq!(app.alipay_notify(&paid.fields).await.text().await.unwrap(), "success");
-    assert!(app.member_until(&user.user_id).await.is_some());
+    assert_days_from_now(app.member_until(&user.user_id).await, 30);
 }
 
 /// A genuine notification for one order, with `out_trade_no` and `total_amount` of
@@ -148,5 +149,5 @@ async fn a_genuine_alipay_notification_with_a_smuggled_order_pays_nothing() {
     assert_eq!(app.alipay_notify(&foreign).await.text().await.unwrap(), "fail");
     assert_eq!(app.member_until(&payer.user_id).await, None);
     assert_eq!(app.alipay_notify(&paid.fields).await.text().await.unwrap(), "success");
-    assert!(app.member_until(&payer.user_id).await.is_some());
+    assert_days_from_now(app.member_until(&payer.user_id).await, 30);
 }

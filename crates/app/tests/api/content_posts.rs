@@ -81,22 +81,38 @@ async fn a_member_posts_users_discuss_react_report_and_staff_remove() {
 }
 
 #[tokio::test]
-async fn the_hot_feed_puts_a_fresh_liked_post_above_an_old_plain_one() {
+async fn the_hot_feed_ranks_by_likes_and_freshness() {
     let app = spawn_app().await;
     let member = app.member().await;
     let persona = app.create_persona(&member.access_token, "范冰冰", &[]).await;
     let persona_id = persona["id"].as_str().unwrap();
-    let fan = app.sign_in().await;
-    let old = app.post(&member.access_token, persona_id, "旧帖").await;
+    let fans = [app.sign_in().await, app.sign_in().await];
+    let ancient = app.post(&member.access_token, persona_id, "老帖").await;
     app.platform.clock.advance(Duration::from_secs(2 * 86_400));
     // Two days on, access tokens have expired; refresh tokens still work.
-    let (member, fan) = (app.refresh(&member).await, app.refresh(&fan).await);
+    let member = app.refresh(&member).await;
+    let old = app.post(&member.access_token, persona_id, "旧帖").await;
+    app.platform.clock.advance(Duration::from_secs(3600));
+    let member = app.refresh(&member).await;
+    let fans = [app.refresh(&fans[0]).await, app.refresh(&fans[1]).await];
     let fresh = app.post(&member.access_token, persona_id, "新帖").await;
-    app.react(&fan.access_token, "post", &fresh, "like").await;
-    assert_eq!(app.feed_ids("/api/v1/posts?sort=hot").await, [fresh.clone(), old.clone()]);
-    // Likes lift an older post, but two days of freshness outweigh one like.
-    app.react(&fan.access_token, "post", &old, "like").await;
-    assert_eq!(app.feed_ids("/api/v1/posts?sort=hot").await, [fresh, old]);
+    let hot = "/api/v1/posts?sort=hot";
+    assert_eq!(app.feed_ids(hot).await, [fresh.clone(), old.clone(), ancient.clone()], "newest first");
+    // Two likes (log10 2 ≈ 3.8 hours of freshness) lift a post over one an hour newer...
+    for fan in &fans {
+        app.react(&fan.access_token, "post", &old, "like").await;
+    }
+    assert_eq!(app.feed_ids(hot).await, [old.clone(), fresh.clone(), ancient.clone()], "likes lift a post");
+    // ...but not over two days: a fresh post beats an old one with as many likes.
+    for fan in &fans {
+        app.react(&fan.access_token, "post", &ancient, "like").await;
+    }
+    assert_eq!(app.feed_ids(hot).await, [old.clone(), fresh.clone(), ancient.clone()]);
+    // Taking the likes back puts the order back.
+    for fan in &fans {
+        app.react(&fan.access_token, "post", &old, "like").await;
+    }
+    assert_eq!(app.feed_ids(hot).await, [fresh, old, ancient], "undone likes no longer count");
 }
 
 #[tokio::test]
@@ -195,7 +211,9 @@ async fn posting_is_rate_limited_per_user() {
     app.post(&member.access_token, persona_id, "一").await;
     app.post(&member.access_token, persona_id, "二").await;
     let response = app.create_post(&member.access_token, persona_id, "三", "正文", 0).await;
-    assert!(response.headers().contains_key("retry-after"));
+    // The window opened with the first post, seconds ago: it ends in just under an hour.
+    let retry_after: u64 = response.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((3590..=3600).contains(&retry_after), "Retry-After {retry_after}");
     assert_problem(response, StatusCode::TOO_MANY_REQUESTS, "rate_limited").await;
     let other = app.member().await;
     assert_eq!(

@@ -282,6 +282,13 @@ impl TestApp {
             .unwrap()
     }
 
+    /// True while `subject` (`u:<user id>` or `ip:127.0.0.1`) holds a long-poll or event
+    /// stream open on this instance. Only meaningful with `http.max_waits_per_client = 1`:
+    /// the subject's one slot is then taken.
+    pub fn holds_a_wait(&self, subject: &str) -> bool {
+        self.platform.waits.acquire(vec![subject.to_owned()]).is_err()
+    }
+
     pub async fn count(&self, table: &str) -> i64 {
         use sqlx::Row as _;
         sqlx::query(&format!("SELECT COUNT(*) AS n FROM {table}"))

@@ -1,5 +1,9 @@
-use std::time::Duration;
+use std::{
+    sync::{Arc, Mutex, OnceLock},
+    time::Duration,
+};
 
+use axum::extract::State;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
@@ -137,8 +141,15 @@ async fn a_scene_is_used_once() {
 
 #[tokio::test]
 async fn an_expired_cached_access_token_is_refreshed_once() {
-    let app = spawn_app().await;
+    let recorder = WechatRecorder::start().await;
+    let api_base = recorder.url.clone();
+    let app = spawn_with(|config| config.wechat.api_base = api_base).await;
+    recorder.forward_to(app.url("/_standin/wechat"));
     app.create_login().await;
+    assert_eq!(recorder.take(), ["stable_token", "qrcode/create"]);
+    app.create_login().await;
+    assert_eq!(recorder.take(), ["qrcode/create"], "the token is cached");
+
     // Fetching a token by the old API rotates it at the stand-in, as at WeChat: our
     // cached token is now invalid, and the next QR creation must recover.
     let config = &app.platform.config.wechat;
@@ -154,6 +165,54 @@ async fn an_expired_cached_access_token_is_refreshed_once() {
         .await;
     assert_eq!(rotate.status(), StatusCode::OK);
     app.create_login().await;
+    assert_eq!(recorder.take(), ["qrcode/create", "stable_token force_refresh", "qrcode/create"]);
+    app.create_login().await;
+    assert_eq!(recorder.take(), ["qrcode/create"], "the refreshed token is cached");
+}
+
+/// A proxy in front of the WeChat stand-in that writes down every call we make to
+/// WeChat: the path, and `force_refresh` when a token fetch asks for it.
+struct WechatRecorder {
+    url: String,
+    calls: Arc<Mutex<Vec<String>>>,
+    target: Arc<OnceLock<String>>,
+}
+
+impl WechatRecorder {
+    async fn start() -> Self {
+        let (calls, target) = (Arc::new(Mutex::new(Vec::new())), Arc::new(OnceLock::new()));
+        let state = (calls.clone(), target.clone(), reqwest::Client::new());
+        let router = axum::Router::new().fallback(forward).with_state(state);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+        Self { url, calls, target }
+    }
+
+    fn forward_to(&self, base: String) {
+        self.target.set(base).unwrap();
+    }
+
+    /// The calls since the last `take`.
+    fn take(&self) -> Vec<String> {
+        std::mem::take(&mut *self.calls.lock().unwrap())
+    }
+}
+
+type RecorderState = (Arc<Mutex<Vec<String>>>, Arc<OnceLock<String>>, reqwest::Client);
+
+async fn forward(
+    State((calls, target, http)): State<RecorderState>,
+    uri: axum::http::Uri,
+    body: axum::body::Bytes,
+) -> (StatusCode, axum::body::Bytes) {
+    let path = uri.path().trim_start_matches("/cgi-bin/").to_owned();
+    let request: Value = serde_json::from_slice(&body).unwrap_or_default();
+    let call = if request["force_refresh"] == true { format!("{path} force_refresh") } else { path };
+    calls.lock().unwrap().push(call);
+    let url = format!("{}{}", target.get().unwrap(), uri.path_and_query().unwrap());
+    let response = http.post(url).header("content-type", "application/json").body(body).send().await.unwrap();
+    (response.status(), response.bytes().await.unwrap())
 }
 
 #[tokio::test]

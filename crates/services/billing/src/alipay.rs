@@ -228,4 +228,69 @@ mod tests {
         let form = parse_notification_form(b"a=1&b=x%26y").unwrap();
         assert_eq!(form.get("b").map(String::as_str), Some("x&y"));
     }
+
+    /// A reference vector published with Alipay's official Node.js SDK
+    /// (alipay/alipay-sdk-nodejs-all, `test/alipay.test.ts`, `checkNotifySign`): a real
+    /// `trade_status_sync` notification and the bare Base64 public key that verifies it.
+    mod alipay_reference {
+        pub const NOTIFY_PUBLIC_KEY: &str = concat!(
+            "MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAqObrdC7hrgAVM98tK0nv3hSQRGGKT4lBsQjHiGjeYZjOPIPHR5kn",
+            "m2jnnz/YGIXIofVHkA/tAlBAd5DrY7YpvI4tP5EONLtZKC2ghBMx7McI2wRD0xiqzxOQr1FuhZGJ8/AUokBzJrzY+aGX2xcO",
+            "rxFYRlFilvVLTXg4LWjR1tdPkO6+i7wQZAIVMClPkwVRZEbaERRHlKqTzv2gGv5rDU8gRoe1LeaN+6BlbTqHWkQcNCUNrA8C",
+            "6l17XAXGKDsm/9TFWwO8EPHHHCaQdjtV5/FdcWIt+L8SR1ss7EXTjYDFtxcKVv9rEoY1lX8T4mX+GbXfZHraG5NCF1+XioL5",
+            "JwIDAQAB",
+        );
+        pub const NOTIFY_SIGNATURE: &str = concat!(
+            "QfTb8tqE1BMhS5qAnXtvsF3/jBkEvu9q9en0pdbBUDDjvKycZhQb7h8GDs4FKfi049PynaNuatxSgLb/nLWZpXyyh0LEWdK2",
+            "S6Ri7nPwrVgOs08zugLO20vOQz44y3ti2Ncm8/wZts1Fr2gZ7pShnVX3d1B50hbsXnObT1r/U8ONNQjWXd0HIul4TG+Q3fm3",
+            "svmSvFEy0WnzuhcyHPX5Gm4ELNctL6Qd5YniGJFNcc7kopHYtI/XD9YCKCH6Ct02rzUs9i11C9CsadtZn+WhxF26Dqt9sGEF",
+            "ajkJ8cxUTLi8+VCpLHsgPE8P0y095uQcDdK0YjCh4x7wVSov+lrmOQ==",
+        );
+        /// The notification's fields as Alipay posts them.
+        pub fn notification() -> Vec<(&'static str, &'static str)> {
+            vec![
+                ("gmt_create", "2019-08-15 15:56:22"),
+                ("charset", "utf-8"),
+                ("seller_email", "z97-yuquerevenue@service.aliyun.com"),
+                ("subject", "语雀空间 500人规模"),
+                ("sign", NOTIFY_SIGNATURE),
+                ("buyer_id", "2088102534368455"),
+                ("invoice_amount", "0.10"),
+                ("notify_id", "2019081500222155624068450559358070"),
+                ("fund_bill_list", r#"[{"amount":"0.10","fundChannel":"ALIPAYACCOUNT"}]"#),
+                ("notify_type", "trade_status_sync"),
+                ("trade_status", "TRADE_SUCCESS"),
+                ("receipt_amount", "0.10"),
+                ("buyer_pay_amount", "0.10"),
+                ("sign_type", "RSA2"),
+                ("app_id", "2019073166072302"),
+                ("seller_id", "2088531891668739"),
+                ("gmt_payment", "2019-08-15 15:56:24"),
+                ("notify_time", "2019-08-15 15:56:25"),
+                ("version", "1.0"),
+                ("out_trade_no", "20190815155618536-564-57"),
+                ("total_amount", "0.10"),
+                ("trade_no", "2019081522001468450512505578"),
+                ("auth_app_id", "2019073166072302"),
+                ("buyer_logon_id", "xud***@126.com"),
+                ("point_amount", "0.00"),
+            ]
+        }
+    }
+
+    #[test]
+    fn alipays_reference_notification_verifies_as_posted() {
+        use alipay_reference::*;
+        let verifier = RsaVerifier::from_pem(NOTIFY_PUBLIC_KEY).unwrap();
+        let check = |fields: Vec<(&str, &str)>| {
+            let form = parse_notification_form(serde_urlencoded::to_string(&fields).unwrap().as_bytes()).unwrap();
+            let signature = form["sign"].clone();
+            let content = signing_content(form.iter().map(|(key, value)| (key.as_str(), value.as_str())), true);
+            verifier.verify_base64(content.as_bytes(), &signature)
+        };
+        assert!(check(notification()));
+        let tampered =
+            notification().into_iter().map(|(k, v)| (k, if k == "total_amount" { "100.10" } else { v })).collect();
+        assert!(!check(tampered));
+    }
 }

@@ -1,6 +1,9 @@
 //! Two instances sharing one database and one Redis, as behind a load balancer.
 
-use std::{sync::Arc, time::Duration};
+use std::{
+    sync::Arc,
+    time::{Duration, Instant},
+};
 
 use reqwest::StatusCode;
 use serde_json::Value;
@@ -8,15 +11,8 @@ use yujie::ServiceSet;
 use yujie_identity::{HttpIdentityClient, IdentityClient as _};
 use yujie_kernel::{auth::AuthStateSource as _, service::InternalClient, Clock};
 
-use crate::helpers::{eventually, is_mysql, spawn_on, TestApp, TestBackend};
-
-/// Shared state across instances needs Redis: this runs in the MariaDB + Redis pass.
-fn shared_backend_available() -> bool {
-    if !is_mysql() {
-        eprintln!("skipped on SQLite: several instances need MariaDB + Redis (YUJIE_TEST_BACKEND=mysql)");
-    }
-    is_mysql()
-}
+use super::require_mariadb;
+use crate::helpers::{eventually, spawn_on, Session, TestApp, TestBackend};
 
 /// Two instances of every service on one database, one Redis and one clock.
 async fn two_instances(customize: impl Fn(&mut yujie_kernel::Config) + Copy) -> (TestApp, TestApp) {
@@ -29,10 +25,9 @@ async fn two_instances(customize: impl Fn(&mut yujie_kernel::Config) + Copy) -> 
 
 #[tokio::test]
 async fn a_scan_on_one_instance_completes_a_wait_on_the_other() {
-    if !shared_backend_available() {
-        return;
-    }
-    let (a, b) = two_instances(|_| {}).await;
+    require_mariadb();
+    // One wait per address, so that B refusing a second one shows it holds the first.
+    let (a, b) = two_instances(|config| config.http.max_waits_per_client = 1).await;
 
     let login = b.create_login().await;
     let login_id = login["login_id"].as_str().unwrap().to_owned();
@@ -44,7 +39,9 @@ async fn a_scan_on_one_instance_completes_a_wait_on_the_other() {
             (http.get(url).send().await.unwrap(), started)
         })
     };
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    eventually(Duration::from_secs(5), || async { b.holds_a_wait("ip:127.0.0.1") })
+        .await
+        .expect("B never held the long-poll open");
     // B's stand-in made the QR code; WeChat delivers the scan to A.
     let callback_on_a = a.url("/api/v1/auth/wechat/callback");
     let scanned_at = std::time::Instant::now();
@@ -61,9 +58,7 @@ async fn a_scan_on_one_instance_completes_a_wait_on_the_other() {
 
 #[tokio::test]
 async fn a_ban_on_one_instance_is_enforced_on_both_within_a_second() {
-    if !shared_backend_available() {
-        return;
-    }
+    require_mariadb();
     let (a, b) = two_instances(|_| {}).await;
     let session = a.sign_in().await;
     // Both instances have the user's state cached as fine.
@@ -71,21 +66,27 @@ async fn a_ban_on_one_instance_is_enforced_on_both_within_a_second() {
     assert_eq!(b.get("/api/v1/me", Some(&session.access_token)).await.status(), StatusCode::OK);
 
     a.ban(&session.user_id, "刷屏").await;
-    for instance in [&a, &b] {
-        let took = eventually(Duration::from_secs(3), || async {
-            instance.get("/api/v1/me", Some(&session.access_token)).await.status() == StatusCode::FORBIDDEN
-        })
-        .await
-        .expect("the ban was never enforced");
-        assert!(took <= Duration::from_millis(1100), "took {took:?}");
+    // Both clocks start at the ban, and both instances are asked at once.
+    let banned_at = Instant::now();
+    let (on_a, on_b) = tokio::join!(refused_since(&a, &session, banned_at), refused_since(&b, &session, banned_at));
+    assert!(on_a <= Duration::from_millis(1100), "A took {on_a:?}");
+    assert!(on_b <= Duration::from_millis(1100), "B took {on_b:?}");
+}
+
+/// How long after `since` the instance first refuses the session with 403.
+async fn refused_since(instance: &TestApp, session: &Session, since: Instant) -> Duration {
+    loop {
+        if instance.get("/api/v1/me", Some(&session.access_token)).await.status() == StatusCode::FORBIDDEN {
+            return since.elapsed();
+        }
+        assert!(since.elapsed() < Duration::from_secs(3), "the ban was never enforced");
+        tokio::time::sleep(Duration::from_millis(25)).await;
     }
 }
 
 #[tokio::test]
 async fn a_process_without_identity_reaches_it_over_http() {
-    if !shared_backend_available() {
-        return;
-    }
+    require_mariadb();
     let backend = Arc::new(TestBackend::new().await);
     let clock = Clock::system();
     let identity =
@@ -113,24 +114,24 @@ async fn a_process_without_identity_reaches_it_over_http() {
     assert!(client.user_state("nobody").await.unwrap().is_none());
     let ban = yujie_identity::BanRequest { until: None, reason: "远程封禁".into() };
     assert!(client.ban(&session.user_id, &ban).await.unwrap());
+    let banned_at = Instant::now();
     assert!(client.user_state(&session.user_id).await.unwrap().unwrap().banned_until.is_some());
     assert!(!client.ban("nobody", &ban).await.unwrap());
     assert_eq!(identity.get("/api/v1/me", Some(&session.access_token)).await.status(), StatusCode::FORBIDDEN);
-    let refused = eventually(Duration::from_secs(3), || async {
+    eventually(Duration::from_secs(3), || async {
         let body = serde_json::json!({ "name": "李冰冰" });
         content.post_json("/api/v1/personas", Some(&session.access_token), &body).await.status()
             == StatusCode::FORBIDDEN
     })
     .await
     .expect("the content process never saw the ban");
-    assert!(refused <= Duration::from_millis(1100), "took {refused:?}");
+    let refused = banned_at.elapsed();
+    assert!(refused <= Duration::from_millis(1100), "took {refused:?} from the ban");
 }
 
 #[tokio::test]
 async fn rate_limits_hold_across_instances() {
-    if !shared_backend_available() {
-        return;
-    }
+    require_mariadb();
     let (a, b) = two_instances(|config| {
         config.http.rate_limits.insert("login_qr".into(), yujie_kernel::config::RateRule::new(2, 60));
     })

@@ -1,0 +1,76 @@
+//! Redis going down: `/readyz` reports the store down. Runs on both passes against a
+//! Redis server of its own.
+
+use std::{
+    process::{Child, Command, Stdio},
+    time::Duration,
+};
+
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+use crate::helpers::{eventually, spawn_with, Session, TestApp};
+
+/// A throwaway `redis-server` on a free port, stopped when dropped.
+struct ThrowawayRedis {
+    child: Child,
+    port: u16,
+}
+
+impl ThrowawayRedis {
+    async fn start() -> Self {
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let child = Command::new("redis-server")
+            .args(["--port", &port.to_string(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("this test needs redis-server on the PATH");
+        let up = eventually(Duration::from_secs(10), || async {
+            tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok()
+        });
+        up.await.expect("redis-server did not start");
+        Self { child, port }
+    }
+
+    fn stop(&mut self) {
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
+    }
+}
+
+impl Drop for ThrowawayRedis {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+async fn refresh(app: &TestApp, session: &Session) -> StatusCode {
+    app.post_json("/api/v1/auth/refresh", None, &json!({ "refresh_token": session.refresh_token })).await.status()
+}
+
+#[tokio::test]
+async fn with_redis_down_readyz_says_so() {
+    let mut redis = ThrowawayRedis::start().await;
+    let url = format!("redis://127.0.0.1:{}", redis.port);
+    let app = spawn_with(|config| {
+        config.redis.url = yujie_kernel::Secret::new(url);
+        config.http.rate_limits.insert("token_refresh".into(), yujie_kernel::config::RateRule::new(1, 3600));
+    })
+    .await;
+    let ready: Value = app.get("/readyz", None).await.json().await.unwrap();
+    assert_eq!(ready["checks"], json!({ "database": "ok", "kv": "ok" }), "{ready}");
+    assert_eq!(ready["backends"]["kv"], "redis");
+    let sessions = [app.sign_in().await, app.sign_in().await];
+    // While Redis is up, the limit (one refresh per address per hour) holds.
+    assert_eq!(refresh(&app, &sessions[0]).await, StatusCode::OK);
+    assert_eq!(refresh(&app, &sessions[1]).await, StatusCode::TOO_MANY_REQUESTS);
+
+    redis.stop();
+    let response = app.get("/readyz", None).await;
+    assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+    let ready: Value = response.json().await.unwrap();
+    assert_eq!(ready["status"], "not_ready");
+    assert_eq!(ready["checks"], json!({ "database": "ok", "kv": "down" }), "{ready}");
+    assert_eq!(ready["backends"]["kv"], "redis");
+}
