@@ -35,6 +35,6 @@ if ! curl -sS -o /dev/null "$YUJIE_TEST_S3_ENDPOINT" 2>/dev/null; then
   trap 'kill "$moto_pid" 2>/dev/null || true' EXIT
   for _ in $(seq 1 30); do curl -sS -o /dev/null "$YUJIE_TEST_S3_ENDPOINT" 2>/dev/null && break; sleep 1; done
 fi
-YUJIE_TEST_BACKEND=mysql cargo nextest run --workspace --no-fail-fast
+YUJIE_TEST_BACKEND=mysql cargo nextest run --workspace --no-fail-fast --profile mariadb
 
 step "all green"

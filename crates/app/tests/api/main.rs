@@ -28,6 +28,5 @@ mod mariadb;
 mod platform;
 mod profile;
 mod sessions;
-mod split_mode;
 mod upload_memory;
 mod waits;

@@ -6,6 +6,7 @@
 
 mod change_feed;
 mod multi_instance;
+mod split_mode;
 
 /// Fails the test unless this is the MariaDB + Redis pass.
 pub fn require_mariadb() {

@@ -11,7 +11,7 @@ use yujie_kernel::{service::InternalClient, Clock};
 
 use crate::{
     billing_helpers::assert_days_from_now,
-    helpers::{is_mysql, spawn_on, TestApp, TestBackend},
+    helpers::{spawn_on, TestApp, TestBackend},
 };
 
 /// A process running `services`, with identity (when not among them) at `identity_url`.
@@ -28,9 +28,7 @@ async fn process(backend: &Arc<TestBackend>, services: &[&str], identity_url: Op
 
 #[tokio::test]
 async fn content_changes_are_read_over_http() {
-    if !is_mysql() {
-        return;
-    }
+    super::require_mariadb();
     let backend = Arc::new(TestBackend::new().await);
     let identity = process(&backend, &["identity"], None).await;
     let content = process(&backend, &["content"], Some(&identity.staff)).await;
@@ -49,9 +47,7 @@ async fn content_changes_are_read_over_http() {
 
 #[tokio::test]
 async fn billing_alone_extends_membership_through_identity() {
-    if !is_mysql() {
-        return;
-    }
+    super::require_mariadb();
     let backend = Arc::new(TestBackend::new().await);
     let identity = process(&backend, &["identity"], None).await;
     let billing = process(&backend, &["billing"], Some(&identity.staff)).await;
