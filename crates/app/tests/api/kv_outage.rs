@@ -1,5 +1,6 @@
-//! Redis going down: `/readyz` reports the store down. Runs on both passes against a
-//! Redis server of its own.
+//! Redis going down: `/readyz` reports the store down, rate limits fail open within a
+//! bounded time, and the per-request session check falls back to the database. Runs on
+//! both passes against a Redis server of its own.
 
 use std::{
     process::{Child, Command, Stdio},
@@ -73,4 +74,15 @@ async fn with_redis_down_readyz_says_so() {
     assert_eq!(ready["status"], "not_ready");
     assert_eq!(ready["checks"], json!({ "database": "ok", "kv": "down" }), "{ready}");
     assert_eq!(ready["backends"]["kv"], "redis");
+
+    // Limits fail open (and log), promptly: the refused refresh now goes through.
+    let started = std::time::Instant::now();
+    assert_eq!(refresh(&app, &sessions[1]).await, StatusCode::OK);
+    assert!(started.elapsed() < Duration::from_secs(6), "took {:?}", started.elapsed());
+    // Signed-in requests are checked against the database instead of the cache.
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    let started = std::time::Instant::now();
+    let me = app.get("/api/v1/me", Some(&sessions[0].access_token)).await;
+    assert_eq!(me.status(), StatusCode::OK);
+    assert!(started.elapsed() < Duration::from_secs(6), "took {:?}", started.elapsed());
 }

@@ -1,11 +1,17 @@
 use std::{
-    sync::{Arc, Weak},
-    time::Duration,
+    sync::{
+        atomic::{AtomicU64, Ordering},
+        Arc, Weak,
+    },
+    time::{Duration, Instant},
 };
 
 use anyhow::Context as _;
 use futures::StreamExt as _;
-use redis::{aio::ConnectionManager, AsyncCommands as _, Script};
+use redis::{
+    aio::{ConnectionManager, ConnectionManagerConfig},
+    AsyncCommands as _, Script,
+};
 
 use crate::{hub::Hub, Kv, Subscription};
 
@@ -17,6 +23,7 @@ pub struct RedisKv {
     hub: Arc<Hub>,
     window_script: Script,
     refund_script: Script,
+    breaker: Breaker,
 }
 
 const WINDOW_SCRIPT: &str = r"
@@ -37,13 +44,72 @@ end
 return 0
 ";
 
+/// Bounds on every wait for Redis, so that an outage is an error within seconds (rate
+/// limits then fail open, caches fall back to the database) rather than a hang.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
+const OPERATION_TIMEOUT: Duration = Duration::from_secs(1);
+/// How long `connect` may take before the process gives up starting.
+const START_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// After a failed operation, further ones fail at once for this long instead of each
+/// waiting out its timeout: a request touching the store several times stays fast
+/// while Redis is away.
+const BACK_OFF: Duration = Duration::from_secs(2);
+
+/// When operations may try Redis again (a breaker that opens on failure).
+struct Breaker {
+    started: Instant,
+    open_until_ms: AtomicU64,
+}
+
+impl Breaker {
+    fn new() -> Self {
+        Self { started: Instant::now(), open_until_ms: AtomicU64::new(0) }
+    }
+
+    fn now_ms(&self) -> u64 {
+        u64::try_from(self.started.elapsed().as_millis()).unwrap_or(u64::MAX)
+    }
+
+    /// Runs one operation under [`OPERATION_TIMEOUT`] (also while the connection manager
+    /// is reconnecting), unless a recent failure says Redis is away.
+    async fn run<T>(&self, operation: impl std::future::Future<Output = redis::RedisResult<T>>) -> anyhow::Result<T> {
+        if self.now_ms() < self.open_until_ms.load(Ordering::Relaxed) {
+            anyhow::bail!("Redis is unavailable (a recent operation failed)");
+        }
+        let failed = |error: anyhow::Error| {
+            self.open_until_ms.store(self.now_ms() + BACK_OFF.as_millis() as u64, Ordering::Relaxed);
+            error
+        };
+        match tokio::time::timeout(OPERATION_TIMEOUT, operation).await {
+            Ok(Ok(value)) => Ok(value),
+            Ok(Err(error)) if error.is_io_error() || error.is_connection_dropped() || error.is_timeout() => {
+                Err(failed(error.into()))
+            }
+            Ok(Err(error)) => Err(error.into()),
+            Err(_) => Err(failed(anyhow::anyhow!("Redis did not answer within {OPERATION_TIMEOUT:?}"))),
+        }
+    }
+}
+
 impl RedisKv {
     pub async fn connect(url: &str, prefix: &str) -> anyhow::Result<Self> {
         let client = redis::Client::open(url).context("invalid Redis URL")?;
-        let connection = ConnectionManager::new(client.clone()).await.context("cannot connect to Redis")?;
+        let config = ConnectionManagerConfig::new()
+            .set_connection_timeout(CONNECT_TIMEOUT)
+            .set_response_timeout(OPERATION_TIMEOUT)
+            .set_number_of_retries(2);
+        let connection =
+            tokio::time::timeout(START_TIMEOUT, ConnectionManager::new_with_config(client.clone(), config))
+                .await
+                .map_err(|_| anyhow::anyhow!("Redis did not answer within {START_TIMEOUT:?}"))?
+                .context("cannot connect to Redis")?;
         let hub = Arc::new(Hub::default());
         let pattern = format!("{prefix}:notify:*");
-        let mut pubsub = client.get_async_pubsub().await.context("cannot open Redis pub/sub")?;
+        let mut pubsub = tokio::time::timeout(START_TIMEOUT, client.get_async_pubsub())
+            .await
+            .map_err(|_| anyhow::anyhow!("Redis pub/sub did not answer within {START_TIMEOUT:?}"))?
+            .context("cannot open Redis pub/sub")?;
         pubsub.psubscribe(&pattern).await?;
         tokio::spawn(forward_notifications(client, pubsub, pattern, Arc::downgrade(&hub)));
         Ok(Self {
@@ -52,6 +118,7 @@ impl RedisKv {
             hub,
             window_script: Script::new(WINDOW_SCRIPT),
             refund_script: Script::new(REFUND_SCRIPT),
+            breaker: Breaker::new(),
         })
     }
 
@@ -110,12 +177,12 @@ fn millis(ttl: Duration) -> u64 {
 #[async_trait::async_trait]
 impl Kv for RedisKv {
     async fn get(&self, key: &str) -> anyhow::Result<Option<String>> {
-        Ok(self.connection.clone().get(self.key(key)).await?)
+        self.breaker.run(self.connection.clone().get(self.key(key))).await
     }
 
     async fn set(&self, key: &str, value: &str, ttl: Duration) -> anyhow::Result<()> {
         let options = redis::SetOptions::default().with_expiration(redis::SetExpiry::PX(millis(ttl)));
-        let _: () = self.connection.clone().set_options(self.key(key), value, options).await?;
+        let _: () = self.breaker.run(self.connection.clone().set_options(self.key(key), value, options)).await?;
         Ok(())
     }
 
@@ -123,32 +190,33 @@ impl Kv for RedisKv {
         let options = redis::SetOptions::default()
             .conditional_set(redis::ExistenceCheck::NX)
             .with_expiration(redis::SetExpiry::PX(millis(ttl)));
-        let reply: Option<String> = self.connection.clone().set_options(self.key(key), value, options).await?;
+        let reply: Option<String> =
+            self.breaker.run(self.connection.clone().set_options(self.key(key), value, options)).await?;
         Ok(reply.is_some())
     }
 
     async fn delete(&self, key: &str) -> anyhow::Result<()> {
-        let _: () = self.connection.clone().del(self.key(key)).await?;
+        let _: () = self.breaker.run(self.connection.clone().del(self.key(key))).await?;
         Ok(())
     }
 
     async fn incr_window(&self, key: &str, window: Duration) -> anyhow::Result<(u64, Duration)> {
+        let mut connection = self.connection.clone();
         let (count, ttl_ms): (u64, u64) = self
-            .window_script
-            .key(self.key(key))
-            .arg(millis(window))
-            .invoke_async(&mut self.connection.clone())
+            .breaker
+            .run(self.window_script.key(self.key(key)).arg(millis(window)).invoke_async(&mut connection))
             .await?;
         Ok((count, Duration::from_millis(ttl_ms)))
     }
 
     async fn decr_window(&self, key: &str) -> anyhow::Result<()> {
-        let _: i64 = self.refund_script.key(self.key(key)).invoke_async(&mut self.connection.clone()).await?;
+        let mut connection = self.connection.clone();
+        let _: i64 = self.breaker.run(self.refund_script.key(self.key(key)).invoke_async(&mut connection)).await?;
         Ok(())
     }
 
     async fn publish(&self, channel: &str) -> anyhow::Result<()> {
-        let _: () = self.connection.clone().publish(self.channel(channel), "1").await?;
+        let _: () = self.breaker.run(self.connection.clone().publish(self.channel(channel), "1")).await?;
         Ok(())
     }
 
@@ -157,7 +225,8 @@ impl Kv for RedisKv {
     }
 
     async fn ping(&self) -> anyhow::Result<()> {
-        let _: String = redis::cmd("PING").query_async(&mut self.connection.clone()).await?;
+        let mut connection = self.connection.clone();
+        let _: String = self.breaker.run(redis::cmd("PING").query_async(&mut connection)).await?;
         Ok(())
     }
 

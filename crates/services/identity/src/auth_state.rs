@@ -42,6 +42,25 @@ pub struct SharedAuthState {
 }
 
 impl SharedAuthState {
+    /// The key-value entry; when the store is down, none, so the database answers:
+    /// the check degrades to the system of record, never to "allowed".
+    async fn cached(&self, key: &str) -> Option<String> {
+        match self.kv.get(key).await {
+            Ok(cached) => cached,
+            Err(error) => {
+                tracing::warn!(error = format!("{error:#}"), "auth cache unavailable; reading the database");
+                None
+            }
+        }
+    }
+
+    /// Fills an absent entry; a store that is down only costs the next reader a query.
+    async fn fill(&self, key: &str, value: &str) {
+        if let Err(error) = self.kv.set_if_absent(key, value, ENTRY_TTL).await {
+            tracing::debug!(error = format!("{error:#}"), "user cache not filled");
+        }
+    }
+
     /// Publishes a user's new state after it was committed.
     pub async fn publish_user(&self, user: &UserRow) -> anyhow::Result<()> {
         let value = serde_json::to_string(&state_of(user))?;
@@ -61,25 +80,27 @@ impl SharedAuthState {
 impl AuthStateSource for SharedAuthState {
     async fn user_state(&self, user_id: &str) -> anyhow::Result<Option<UserAuthState>> {
         let key = user_key(user_id);
-        if let Some(cached) = self.kv.get(&key).await? {
+        if let Some(cached) = self.cached(&key).await {
             return Ok(Some(serde_json::from_str(&cached)?));
         }
         let Some(user) = self.store.user(user_id).await? else { return Ok(None) };
         let state = state_of(&user);
-        self.kv.set_if_absent(&key, &serde_json::to_string(&state)?, ENTRY_TTL).await?;
+        self.fill(&key, &serde_json::to_string(&state)?).await;
         Ok(Some(state))
     }
 
     async fn session_active(&self, session_id: &str) -> anyhow::Result<bool> {
         let key = session_key(session_id);
-        if let Some(cached) = self.kv.get(&key).await? {
+        if let Some(cached) = self.cached(&key).await {
             return Ok(cached == "active");
         }
         let active = self.store.session_active(session_id, self.clock.now_ms()).await?;
         // An active entry must not outlive the session's own expiry by much; the
         // refresh rotation extends sessions, so a short entry is the simple bound.
         let ttl = if active { Duration::from_secs(60) } else { ENTRY_TTL };
-        self.kv.set_if_absent(&key, if active { "active" } else { "revoked" }, ttl).await?;
+        if let Err(error) = self.kv.set_if_absent(&key, if active { "active" } else { "revoked" }, ttl).await {
+            tracing::debug!(error = format!("{error:#}"), "session cache not filled");
+        }
         Ok(active)
     }
 }
