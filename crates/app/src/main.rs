@@ -53,6 +53,11 @@ async fn main() -> anyhow::Result<()> {
         Command::Migrate { only } => yujie::migrate(&config, &ServiceSet::parse(&only)?).await,
         Command::CheckConfig => {
             println!("{config:#?}");
+            let problems = yujie_billing::key_problems(&config.billing);
+            if config.mode == yujie_kernel::Mode::Production && !problems.is_empty() {
+                eprintln!("yujie: invalid payment keys:\n  - {}", problems.join("\n  - "));
+                std::process::exit(2);
+            }
             Ok(())
         }
     }

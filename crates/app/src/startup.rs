@@ -45,6 +45,10 @@ impl Application {
     pub async fn build(mut config: Config, services: ServiceSet, clock: Clock) -> anyhow::Result<Self> {
         config.validate()?;
         yujie_billing::fill_local_payment_keys(&mut config)?;
+        if services.runs("billing") {
+            let problems = yujie_billing::key_problems(&config.billing);
+            anyhow::ensure!(problems.is_empty(), "invalid payment keys:\n  - {}", problems.join("\n  - "));
+        }
         let public_listener = bind(&config.public.bind, "public").await?;
         let staff_listener = bind(&config.staff.bind, "staff").await?;
         let public_base_url = base_url(&config.public.base_url, &public_listener)?;

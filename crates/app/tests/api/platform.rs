@@ -249,3 +249,13 @@ async fn check_config_prints_no_secret() {
     assert!(stdout.contains("jwt_secret: Secret(<redacted>)"), "{stdout}");
     assert!(!stdout.contains("a-very-secret-value"));
 }
+
+#[tokio::test]
+async fn a_payment_key_that_does_not_parse_stops_the_start() {
+    let backend = crate::helpers::TestBackend::new().await;
+    let mut config = backend.config();
+    config.billing.alipay.alipay_public_key = "MIIBI-truncated".into();
+    let started = yujie::Application::build(config, yujie::ServiceSet::all(), yujie_kernel::Clock::system()).await;
+    let error = format!("{:#}", started.err().expect("the start is refused"));
+    assert!(error.contains("billing.alipay.alipay_public_key does not parse"), "{error}");
+}

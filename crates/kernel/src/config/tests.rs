@@ -30,7 +30,10 @@ fn production_refuses_defaults_and_says_why() {
     }
 }
 
-/// A production config that passes, to change one thing at a time.
+/// A production config that passes, to change one thing at a time. The kernel checks
+/// that keys are present and not local defaults; whether they parse is billing's check
+/// (`yujie_billing::key_problems`, run at start and by `check-config`), so the key
+/// values here are placeholders.
 fn production() -> Config {
     let mut config = Config { mode: Mode::Production, ..Config::default() };
     config.auth.jwt_secret = Secret::new("x".repeat(40));

@@ -10,6 +10,7 @@
 pub mod alipay;
 pub mod crypto;
 pub mod domain;
+mod keys;
 mod local_keys;
 mod metrics;
 mod notify;
@@ -19,6 +20,8 @@ pub mod refusal;
 mod routes;
 mod store;
 pub mod wechatpay;
+
+pub use keys::key_problems;
 
 use std::sync::Arc;
 
