@@ -3,6 +3,7 @@
 
 mod media;
 mod openapi;
+mod registry;
 mod serve;
 mod services;
 mod startup;

@@ -3,7 +3,18 @@ use std::collections::BTreeSet;
 use anyhow::bail;
 use yujie_db::Migrations;
 
-pub const ALL_SERVICES: [&str; 5] = ["identity", "billing", "content", "companion", "admin"];
+use crate::registry::SERVICES;
+
+/// Every service's name, in build order.
+pub const ALL_SERVICES: [&str; SERVICES.len()] = {
+    let mut names = [""; SERVICES.len()];
+    let mut index = 0;
+    while index < SERVICES.len() {
+        names[index] = SERVICES[index].name;
+        index += 1;
+    }
+    names
+};
 
 /// The services this process runs; the others are reached over HTTP.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,16 +50,6 @@ impl ServiceSet {
 
     /// The migrations of the services in this set.
     pub fn migrations(&self) -> Vec<Migrations> {
-        let mut all = Vec::new();
-        if self.runs("identity") {
-            all.push(yujie_identity::migrations());
-        }
-        if self.runs("billing") {
-            all.push(yujie_billing::migrations());
-        }
-        if self.runs("content") {
-            all.push(yujie_content::migrations());
-        }
-        all
+        SERVICES.iter().filter(|service| self.runs(service.name)).filter_map(|service| (service.migrations)()).collect()
     }
 }

@@ -6,15 +6,12 @@ use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 use utoipa::OpenApi as _;
 use utoipa_axum::router::OpenApiRouter;
-use yujie_billing::Billing;
 use yujie_blob::Blob;
-use yujie_content::Content;
 use yujie_db::Db;
-use yujie_identity::{HttpIdentityClient, Identity, IdentityClient};
 use yujie_kernel::{
-    auth::{Authenticator, TokenKeys},
+    auth::TokenKeys,
     http::{finish, HttpMetrics, Listener},
-    service::{InternalClient, Worker},
+    service::Worker,
     wait::WaitSlots,
     Clock, Config, Metrics, Platform, ServiceRoutes,
 };
@@ -22,12 +19,10 @@ use yujie_kernel::{
 use crate::{
     media::serve_object,
     openapi::PublicApi,
+    registry::{Peers, SERVICES},
     serve::{serve, ConnectionLimits},
     services::ServiceSet,
 };
-
-/// How a service that does not yet need other services builds its routes.
-type BuildRoutes = fn(&Platform) -> ServiceRoutes;
 
 /// The running product: two bound listeners with their routers, and the workers.
 pub struct Application {
@@ -76,9 +71,9 @@ impl Application {
             db,
             kv,
             blob,
-            clock: clock.clone(),
+            clock,
             metrics: Arc::new(Metrics::default()),
-            tokens: tokens.clone(),
+            tokens,
             public_base_url,
             staff_base_url,
             http_client,
@@ -87,28 +82,10 @@ impl Application {
             shutdown: CancellationToken::new(),
         };
 
+        let peers = Peers::connect(&platform, &services)?;
         let mut parts: Vec<ServiceRoutes> = Vec::new();
-        let (authenticator, identity): (Authenticator, Arc<dyn IdentityClient>) = if services.runs("identity") {
-            let identity = Identity::build(&platform)?;
-            parts.push(identity.routes());
-            (identity.authenticator(), identity.client())
-        } else {
-            let url = &platform.config.internal.identity_url;
-            anyhow::ensure!(!url.is_empty(), "internal.identity_url is required when identity runs in another process");
-            let client = HttpIdentityClient::new(InternalClient::new(&platform, url, "identity"));
-            (Authenticator::new(tokens, client.clone(), clock), client)
-        };
-        if services.runs("content") {
-            parts.push(Content::build(&platform, authenticator.clone(), identity.clone()).routes());
-        }
-        if services.runs("billing") {
-            parts.push(Billing::build(&platform, authenticator.clone(), identity.clone())?.routes());
-        }
-        let others: [(&str, BuildRoutes); 2] = [("companion", yujie_companion::routes), ("admin", yujie_admin::routes)];
-        for (name, routes) in others {
-            if services.runs(name) {
-                parts.push(routes(&platform));
-            }
+        for service in SERVICES.iter().filter(|service| services.runs(service.name)) {
+            parts.push((service.routes)(&platform, &peers)?);
         }
 
         let http_metrics = HttpMetrics::register(&platform.metrics);

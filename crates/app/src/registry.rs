@@ -1,0 +1,136 @@
+//! Every service behind one trait, so that startup loops over the selected ones. What a
+//! service needs from the others arrives as [`Peers`]: the service itself when it runs
+//! in this process, its HTTP client (at `internal.<name>_url`) when it does not.
+
+use std::sync::Arc;
+
+use yujie_billing::Billing;
+use yujie_content::Content;
+use yujie_db::Migrations;
+use yujie_identity::{HttpIdentityClient, Identity, IdentityClient};
+use yujie_kernel::{auth::Authenticator, service::InternalClient, Platform, ServiceRoutes};
+
+use crate::services::ServiceSet;
+
+/// One service as the binary runs it.
+pub trait Service {
+    const NAME: &'static str;
+    /// Its tables, if it has any.
+    fn migrations() -> Option<Migrations>;
+    /// Builds it on the platform and hands over its routes and workers.
+    fn routes(platform: &Platform, peers: &Peers) -> anyhow::Result<ServiceRoutes>;
+}
+
+/// The other services, as this process reaches them.
+pub struct Peers {
+    /// Checks access tokens (ban and session state from identity, local or remote).
+    pub authenticator: Authenticator,
+    pub identity: Arc<dyn IdentityClient>,
+    /// Identity itself when it runs here: its routes come from this instance.
+    local_identity: Option<Identity>,
+}
+
+impl Peers {
+    pub fn connect(platform: &Platform, services: &ServiceSet) -> anyhow::Result<Self> {
+        if services.runs(IdentityService::NAME) {
+            let identity = Identity::build(platform)?;
+            return Ok(Self {
+                authenticator: identity.authenticator(),
+                identity: identity.client(),
+                local_identity: Some(identity),
+            });
+        }
+        let url = &platform.config.internal.identity_url;
+        anyhow::ensure!(!url.is_empty(), "internal.identity_url is required when identity runs in another process");
+        let client = HttpIdentityClient::new(InternalClient::new(platform, url, IdentityService::NAME));
+        let authenticator = Authenticator::new(platform.tokens.clone(), client.clone(), platform.clock.clone());
+        Ok(Self { authenticator, identity: client, local_identity: None })
+    }
+}
+
+pub struct IdentityService;
+pub struct ContentService;
+pub struct BillingService;
+pub struct CompanionService;
+pub struct AdminService;
+
+impl Service for IdentityService {
+    const NAME: &'static str = "identity";
+
+    fn migrations() -> Option<Migrations> {
+        Some(yujie_identity::migrations())
+    }
+
+    fn routes(_platform: &Platform, peers: &Peers) -> anyhow::Result<ServiceRoutes> {
+        let identity = peers.local_identity.as_ref();
+        identity.map(Identity::routes).ok_or_else(|| anyhow::anyhow!("identity's peers were connected without it"))
+    }
+}
+
+impl Service for ContentService {
+    const NAME: &'static str = "content";
+
+    fn migrations() -> Option<Migrations> {
+        Some(yujie_content::migrations())
+    }
+
+    fn routes(platform: &Platform, peers: &Peers) -> anyhow::Result<ServiceRoutes> {
+        Ok(Content::build(platform, peers.authenticator.clone(), peers.identity.clone()).routes())
+    }
+}
+
+impl Service for BillingService {
+    const NAME: &'static str = "billing";
+
+    fn migrations() -> Option<Migrations> {
+        Some(yujie_billing::migrations())
+    }
+
+    fn routes(platform: &Platform, peers: &Peers) -> anyhow::Result<ServiceRoutes> {
+        Ok(Billing::build(platform, peers.authenticator.clone(), peers.identity.clone())?.routes())
+    }
+}
+
+impl Service for CompanionService {
+    const NAME: &'static str = "companion";
+
+    fn migrations() -> Option<Migrations> {
+        None
+    }
+
+    fn routes(platform: &Platform, _peers: &Peers) -> anyhow::Result<ServiceRoutes> {
+        Ok(yujie_companion::routes(platform))
+    }
+}
+
+impl Service for AdminService {
+    const NAME: &'static str = "admin";
+
+    fn migrations() -> Option<Migrations> {
+        None
+    }
+
+    fn routes(platform: &Platform, _peers: &Peers) -> anyhow::Result<ServiceRoutes> {
+        Ok(yujie_admin::routes(platform))
+    }
+}
+
+/// A service's entry points, for the table below.
+pub struct Entry {
+    pub name: &'static str,
+    pub migrations: fn() -> Option<Migrations>,
+    pub routes: fn(&Platform, &Peers) -> anyhow::Result<ServiceRoutes>,
+}
+
+const fn entry<S: Service>() -> Entry {
+    Entry { name: S::NAME, migrations: S::migrations, routes: S::routes }
+}
+
+/// Every service, in the order they are built and their migrations applied.
+pub const SERVICES: [Entry; 5] = [
+    entry::<IdentityService>(),
+    entry::<BillingService>(),
+    entry::<ContentService>(),
+    entry::<CompanionService>(),
+    entry::<AdminService>(),
+];
