@@ -55,10 +55,10 @@ impl Content {
         if entry.author_id != user_id {
             return Err(ApiError::new(ErrorCode::Forbidden).with_detail("only its author edits an entry"));
         }
-        if input.section().as_str() != entry.section {
+        if input.section() != entry.section {
             return Err(ApiError::invalid_field(
                 "section",
-                format!("this entry is a {}; its section cannot change", entry.section),
+                format!("this entry is a {}; its section cannot change", entry.section.as_str()),
             ));
         }
         let fields = input.parse()?;
@@ -90,7 +90,7 @@ impl Content {
             return Err(ApiError::not_found("entry"));
         }
         store.bump_popularity(&mut tx, persona_id, -ENTRY_WEIGHT).await?;
-        let payload = serde_json::json!({ "section": entry.section });
+        let payload = serde_json::json!({ "section": entry.section.as_str() });
         tx.commit(Change::new(ItemKind::Entry, ChangeAction::Deleted, persona_id, entry_id, payload), now).await?;
         Ok(())
     }

@@ -134,7 +134,7 @@ impl Content {
         let section = |wanted: Section| {
             let mut views: Vec<_> = entries
                 .iter()
-                .filter(|entry| Section::parse_stored(&entry.section) == wanted)
+                .filter(|entry| entry.section == wanted)
                 .map(|entry| entry_view(entry, &authors))
                 .collect();
             views.sort_by_key(|view| (view.occurred_on.clone(), view.year));

@@ -156,8 +156,8 @@ impl Content {
 pub fn entry_view(entry: &EntryRow, authors: &Authors) -> EntryView {
     EntryView {
         id: entry.id.clone(),
-        section: Section::parse_stored(&entry.section),
-        kind: entry.work_kind.as_deref().and_then(WorkKind::parse_stored),
+        section: entry.section,
+        kind: entry.work_kind.0,
         title: entry.title.clone(),
         text: entry.body.clone(),
         year: entry.year,
@@ -173,7 +173,7 @@ pub fn entry_view(entry: &EntryRow, authors: &Authors) -> EntryView {
 /// An entry as the feed and reports keep it.
 pub fn entry_snapshot(entry: &EntryRow) -> serde_json::Value {
     serde_json::json!({
-        "persona_id": entry.persona_id, "section": entry.section, "kind": entry.work_kind, "title": entry.title,
+        "persona_id": entry.persona_id, "section": entry.section.as_str(), "kind": entry.work_kind.0.map(WorkKind::as_str), "title": entry.title,
         "text": entry.body, "year": entry.year, "occurred_on": entry.occurred_on, "role": entry.role, "issuer": entry.issuer,
     })
 }

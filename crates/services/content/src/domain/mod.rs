@@ -75,6 +75,39 @@ pub enum Section {
     Work,
 }
 
+/// A stored value that is none of an enum's names: the store refuses to read it.
+#[derive(Debug, thiserror::Error)]
+#[error("unknown {kind} `{value}` in the persona_entries table")]
+pub struct UnknownStored {
+    kind: &'static str,
+    value: String,
+}
+
+impl TryFrom<String> for Section {
+    type Error = UnknownStored;
+
+    fn try_from(value: String) -> Result<Self, UnknownStored> {
+        Section::parse(&value).ok_or(UnknownStored { kind: "section", value })
+    }
+}
+
+/// The optional `work_kind` column, decoded at the store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StoredWorkKind(pub Option<WorkKind>);
+
+impl TryFrom<Option<String>> for StoredWorkKind {
+    type Error = UnknownStored;
+
+    fn try_from(value: Option<String>) -> Result<Self, UnknownStored> {
+        match value {
+            None => Ok(Self(None)),
+            Some(value) => {
+                WorkKind::parse(&value).map(|kind| Self(Some(kind))).ok_or(UnknownStored { kind: "work kind", value })
+            }
+        }
+    }
+}
+
 impl Section {
     pub fn as_str(self) -> &'static str {
         match self {
@@ -84,11 +117,12 @@ impl Section {
         }
     }
 
-    pub fn parse_stored(value: &str) -> Self {
+    pub fn parse(value: &str) -> Option<Self> {
         match value {
-            "achievement" => Section::Achievement,
-            "work" => Section::Work,
-            _ => Section::Experience,
+            "experience" => Some(Section::Experience),
+            "achievement" => Some(Section::Achievement),
+            "work" => Some(Section::Work),
+            _ => None,
         }
     }
 }
@@ -113,7 +147,7 @@ impl WorkKind {
         }
     }
 
-    pub fn parse_stored(value: &str) -> Option<Self> {
+    pub fn parse(value: &str) -> Option<Self> {
         match value {
             "album" => Some(WorkKind::Album),
             "film_tv" => Some(WorkKind::FilmTv),

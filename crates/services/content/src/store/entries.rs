@@ -1,13 +1,15 @@
 use super::{personas::set_removed, ChangeTx, ContentStore};
-use crate::domain::EntryFields;
+use crate::domain::{EntryFields, Section, StoredWorkKind};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct EntryRow {
     pub id: String,
     pub persona_id: String,
-    pub section: String,
+    #[sqlx(try_from = "String")]
+    pub section: Section,
     pub author_id: String,
-    pub work_kind: Option<String>,
+    #[sqlx(try_from = "Option<String>")]
+    pub work_kind: StoredWorkKind,
     pub title: Option<String>,
     pub body: Option<String>,
     pub year: Option<i64>,
