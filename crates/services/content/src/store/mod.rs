@@ -7,6 +7,8 @@ mod counters;
 mod entries;
 mod personas;
 mod photos;
+#[cfg(test)]
+mod plans;
 mod posts;
 mod reactions;
 mod reports;

@@ -40,6 +40,31 @@ pub enum FeedSort {
     Hot,
 }
 
+/// The SQL of a feed page. `posts` is the only table in `FROM`, so both databases walk
+/// the sort index (`posts_new`, `posts_hot`, or the persona's `posts_persona_*`) in
+/// order and stop after the page; a removed persona is checked per row by primary key.
+/// (With a join, MariaDB drove from `personas` and sorted every post in a temporary
+/// table: ~400 ms a page at 100k posts.)
+pub fn feed_sql(for_persona: bool, sort: FeedSort, after_cursor: bool) -> String {
+    let key = match sort {
+        FeedSort::New => "posts.created_at",
+        FeedSort::Hot => "posts.hot_rank",
+    };
+    let mut sql = format!(
+        "SELECT {COLUMNS} FROM posts WHERE posts.deleted_at IS NULL AND posts.removed_at IS NULL \
+         AND NOT EXISTS (SELECT 1 FROM personas WHERE personas.id = posts.persona_id AND personas.removed_at IS NOT NULL)"
+    );
+    if for_persona {
+        sql.push_str(" AND posts.persona_id = ?");
+    }
+    if after_cursor {
+        // `key <= ?` first, so that both databases start the index walk at the cursor.
+        sql.push_str(&format!(" AND {key} <= ? AND ({key} < ? OR posts.id < ?)"));
+    }
+    sql.push_str(&format!(" ORDER BY {key} DESC, posts.id DESC LIMIT ?"));
+    sql
+}
+
 impl ContentStore {
     pub async fn post(&self, id: &str) -> sqlx::Result<Option<PostRow>> {
         sqlx::query_as(&format!("SELECT {COLUMNS} FROM posts WHERE posts.id = ?"))
@@ -67,19 +92,7 @@ impl ContentStore {
         after: Option<&(i64, String)>,
         limit: i64,
     ) -> sqlx::Result<Vec<PostRow>> {
-        let key = match sort {
-            FeedSort::New => "posts.created_at",
-            FeedSort::Hot => "posts.hot_rank",
-        };
-        let mut sql =
-            format!("SELECT {COLUMNS} FROM posts JOIN personas ON personas.id = posts.persona_id WHERE {VISIBLE}");
-        if persona_id.is_some() {
-            sql.push_str(" AND posts.persona_id = ?");
-        }
-        if after.is_some() {
-            sql.push_str(&format!(" AND ({key} < ? OR ({key} = ? AND posts.id < ?))"));
-        }
-        sql.push_str(&format!(" ORDER BY {key} DESC, posts.id DESC LIMIT ?"));
+        let sql = feed_sql(persona_id.is_some(), sort, after.is_some());
         let mut query = sqlx::query_as(&sql);
         if let Some(persona_id) = persona_id {
             query = query.bind(persona_id);
