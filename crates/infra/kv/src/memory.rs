@@ -81,13 +81,10 @@ impl MemoryKv {
         f(&mut entries, now)
     }
 
-    /// How many keys are held, expired ones included until the next operation.
-    pub fn len(&self) -> usize {
+    /// How many keys are held, expired ones included until they are dropped.
+    #[cfg(test)]
+    fn len(&self) -> usize {
         self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).by_key.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
     }
 }
 

@@ -58,10 +58,6 @@ impl ImagePool {
         Self { permits: Arc::new(Semaphore::new(pool.concurrent.max(1))), waiting: Arc::default(), pool, image }
     }
 
-    pub fn limits(&self) -> ImageLimits {
-        self.image
-    }
-
     /// Checks and renders an upload on a blocking thread when a permit is free.
     pub async fn check_and_render(
         &self,
