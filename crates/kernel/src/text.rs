@@ -1,10 +1,11 @@
 //! The one validator for every field people write: names, titles, bodies, reasons.
 //!
-//! Text is put in Unicode NFC, trimmed, and checked for length in characters. Invisible
-//! characters (zero-width spaces and joiners, bidi controls, fillers that render as
-//! nothing) are refused in names, where they let 「冰\u{200B}冰」 pass for 「冰冰」, and
-//! stripped elsewhere, keeping only the zero-width joiner that binds emoji sequences.
-//! Text that is empty after that is refused.
+//! Invisible characters (zero-width spaces and joiners, bidi controls, fillers that
+//! render as nothing, tag characters) are refused in names, where they let
+//! 「冰\u{200B}冰」 pass for 「冰冰」, and stripped elsewhere, keeping what emoji need: the
+//! zero-width joiner, variation selectors (❤️) and the tag characters of a flag sequence
+//! (🏴 followed by tags). Then the text is put in Unicode NFC, trimmed, and checked for
+//! length in characters; text that is empty after that is refused.
 
 use unicode_normalization::UnicodeNormalization as _;
 
@@ -21,6 +22,29 @@ pub enum TextKind {
 }
 
 const ZERO_WIDTH_JOINER: char = '\u{200D}';
+const BLACK_FLAG: char = '\u{1F3F4}';
+
+fn is_variation_selector(c: char) -> bool {
+    matches!(c, '\u{FE00}'..='\u{FE0F}')
+}
+
+fn is_tag(c: char) -> bool {
+    matches!(c, '\u{E0000}'..='\u{E007F}')
+}
+
+/// Free text without its invisible characters, except those that emoji are made of.
+fn strip_invisible(text: &str) -> String {
+    let mut kept = String::with_capacity(text.len());
+    let mut previous: Option<char> = None;
+    for c in text.chars() {
+        let in_flag = is_tag(c) && previous.is_some_and(|p| p == BLACK_FLAG || is_tag(p));
+        if !is_invisible(c) || c == ZERO_WIDTH_JOINER || is_variation_selector(c) || in_flag {
+            kept.push(c);
+            previous = Some(c);
+        }
+    }
+    kept
+}
 
 /// Characters that render as nothing (or reorder what follows) and carry no meaning in
 /// what people write here.
@@ -49,22 +73,20 @@ pub fn is_invisible(c: char) -> bool {
 /// trimmed, `min..=max` characters, and no control characters except line breaks and
 /// tabs in multi-line text.
 pub fn user_text(field: &str, raw: &str, min: usize, max: usize, kind: TextKind) -> Result<String, ApiError> {
-    let normalized: String = raw.nfc().collect();
-    let cleaned: String = match kind {
+    let visible: String = match kind {
+        // A variation selector only picks a glyph (❤️); everything else invisible is refused.
         TextKind::Name => {
-            if normalized.chars().any(is_invisible) {
+            if raw.chars().any(|c| is_invisible(c) && !is_variation_selector(c)) {
                 return Err(ApiError::invalid_field(field, "must not contain invisible characters"));
             }
-            normalized
+            raw.to_owned()
         }
-        // Emoji sequences keep their joiner; variation selectors go (they only pick a glyph).
-        TextKind::Line | TextKind::Multiline => {
-            normalized.chars().filter(|c| *c == ZERO_WIDTH_JOINER || !is_invisible(*c)).collect()
-        }
+        TextKind::Line | TextKind::Multiline => strip_invisible(raw),
     };
+    let cleaned: String = visible.nfc().collect();
     let trimmed = cleaned.trim();
     let chars = trimmed.chars().count();
-    if chars < min || trimmed.chars().all(|c| c == ZERO_WIDTH_JOINER) {
+    if chars < min || trimmed.chars().all(|c| c == ZERO_WIDTH_JOINER || is_variation_selector(c)) {
         let message =
             if min <= 1 { "must not be empty".to_owned() } else { format!("must be at least {min} characters") };
         return Err(ApiError::invalid_field(field, message));
@@ -110,6 +132,15 @@ mod tests {
         }
         let family = "👨\u{200D}👩\u{200D}👧";
         assert_eq!(user_text("text", family, 1, 80, TextKind::Multiline).unwrap(), family);
+        let scotland = "🏴\u{E0067}\u{E0062}\u{E0073}\u{E0063}\u{E0074}\u{E007F}";
+        for emoji in ["❤\u{FE0F}", "1\u{FE0F}\u{20E3}", scotland] {
+            assert_eq!(user_text("text", emoji, 1, 80, TextKind::Line).unwrap(), emoji, "{emoji:?}");
+        }
+        // Tag characters outside a flag hide text: stripped.
+        assert_eq!(user_text("text", "hi\u{E0069}\u{E0067}", 1, 80, TextKind::Line).unwrap(), "hi");
+        assert_eq!(user_text("nickname", "小红❤\u{FE0F}", 1, 20, TextKind::Name).unwrap(), "小红❤\u{FE0F}");
+        // Stripping first keeps the result in NFC: e + ZWSP + combining acute becomes é.
+        assert_eq!(user_text("text", "e\u{200B}\u{301}", 1, 80, TextKind::Line).unwrap(), "\u{E9}");
     }
 
     #[test]

@@ -84,7 +84,10 @@ pub fn check_and_render(
         return Err(MediaError::TooManyPixels { width, height, max_pixels: limits.max_pixels });
     }
     let color = decoder.color_type();
-    let needed = memory_needed(width, height, color, sizes);
+    let orientation = decoder.orientation().ok();
+    let rotates = orientation.is_some_and(|o| !matches!(o, image::metadata::Orientation::NoTransforms));
+    let needed =
+        memory_needed(width, height, color, sizes) + if rotates { rotated_copy(width, height, color) } else { 0 };
     if needed > limits.decode_budget_bytes {
         return Err(MediaError::OverBudget {
             needed_mib: needed.div_ceil(1 << 20),
@@ -96,7 +99,6 @@ pub fn check_and_render(
     decode_limits.max_image_height = Some(height);
     decode_limits.max_alloc = Some(limits.decode_budget_bytes);
     decoder.set_limits(decode_limits).map_err(|_| MediaError::Corrupt)?;
-    let orientation = decoder.orientation().ok();
     let mut image = eight_bit(DynamicImage::from_decoder(decoder).map_err(|_| MediaError::Corrupt)?);
     if let Some(orientation) = orientation {
         image.apply_orientation(orientation);
@@ -137,15 +139,26 @@ pub fn memory_needed(width: u32, height: u32, color: image::ColorType, sizes: &[
     decoded + eight_bit_copy + renditions
 }
 
-/// 16-bit and float images become 8-bit at once; JPEG and WebP renditions are 8-bit.
+/// Turning an image by EXIF orientation makes a second full 8-bit image while the first
+/// is held.
+fn rotated_copy(width: u32, height: u32, color: image::ColorType) -> u64 {
+    u64::from(width) * u64::from(height) * u64::from(color.channel_count())
+}
+
+/// 16-bit and float images become 8-bit at once, keeping their channels; JPEG and WebP
+/// renditions are 8-bit.
 fn eight_bit(image: DynamicImage) -> DynamicImage {
     match image {
         DynamicImage::ImageLuma8(_)
         | DynamicImage::ImageLumaA8(_)
         | DynamicImage::ImageRgb8(_)
         | DynamicImage::ImageRgba8(_) => image,
-        other if other.color().has_alpha() => DynamicImage::ImageRgba8(other.into_rgba8()),
-        other => DynamicImage::ImageRgb8(other.into_rgb8()),
+        other => match (other.color().channel_count(), other.color().has_alpha()) {
+            (1, _) => DynamicImage::ImageLuma8(other.into_luma8()),
+            (2, _) => DynamicImage::ImageLumaA8(other.into_luma_alpha8()),
+            (_, true) => DynamicImage::ImageRgba8(other.into_rgba8()),
+            _ => DynamicImage::ImageRgb8(other.into_rgb8()),
+        },
     }
 }
 

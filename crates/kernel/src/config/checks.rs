@@ -58,7 +58,7 @@ impl Config {
         }
         if !self.http.client_ip_header.is_empty() && self.http.trusted_proxies.is_empty() {
             problems.push(
-                "http.client_ip_header is set without http.trusted_proxies: any client could choose its address".into(),
+                "http.client_ip_header is set without http.trusted_proxies: the header would be ignored and every client counted as the proxy".into(),
             );
         }
         if self.standins.enabled {

@@ -22,7 +22,7 @@ pub struct HttpConfig {
     /// a kept-alive connection.
     pub header_read_timeout_secs: u64,
     /// A connection with no byte in either direction for this long is closed (long-polls
-    /// wait at most 30 s and server-sent events send a keep-alive every 15 s).
+    /// wait at most 30 s and server-sent events send a keep-alive every 10 s).
     pub idle_timeout_secs: u64,
     /// Open connections per listener; further clients wait in the accept backlog.
     pub max_connections: usize,

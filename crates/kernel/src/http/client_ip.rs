@@ -13,7 +13,8 @@ use crate::config::HttpConfig;
 /// address is the client. Anything else (no header configured, an untrusted peer, an
 /// unreadable entry) stops at the last address we can vouch for.
 pub fn client_ip(parts: &Parts, http: &HttpConfig) -> Option<IpAddr> {
-    let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|info| info.0.ip())?;
+    // A dual-stack listener sees IPv4 peers as `::ffff:a.b.c.d`; compare them as IPv4.
+    let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|info| info.0.ip().to_canonical())?;
     if http.client_ip_header.is_empty() {
         return Some(peer);
     }
@@ -32,7 +33,7 @@ pub fn client_ip(parts: &Parts, http: &HttpConfig) -> Option<IpAddr> {
             break;
         }
         match entry.parse::<IpAddr>() {
-            Ok(ip) => client = ip,
+            Ok(ip) => client = ip.to_canonical(),
             Err(_) => break,
         }
     }
@@ -95,6 +96,12 @@ mod tests {
         assert_eq!(client_ip(&request, &http), ip("198.51.100.7"));
         assert_eq!(client_ip(&parts("10.0.0.2", &["garbage, 10.1.1.1"]), &http), ip("10.1.1.1"));
         assert_eq!(client_ip(&parts("10.0.0.2", &["10.9.9.9"]), &http), ip("10.9.9.9"));
+    }
+
+    #[test]
+    fn a_proxy_reached_over_a_dual_stack_socket_is_still_trusted() {
+        let http = config(&["10.0.0.0/8"]);
+        assert_eq!(client_ip(&parts("::ffff:10.0.0.2", &["198.51.100.7"]), &http), ip("198.51.100.7"));
     }
 
     #[test]

@@ -84,18 +84,19 @@ pub async fn enforce(State(limit): State<RouteLimit>, request: Request, next: Ne
     response
 }
 
-/// Caps the open waits (long-polls, event streams) of one user and one address: the
-/// slots are taken before the handler runs and given back when the response body ends,
-/// so a stream holds its slot for as long as it is open.
+/// Caps the open waits (long-polls, event streams) of one signed-in user, or of one
+/// address for anonymous waits (signed-in users behind one NAT do not share a budget):
+/// the slot is taken before the handler runs and given back when the response body
+/// ends, so a stream holds it for as long as it is open.
 pub async fn limit_waits(State(platform): State<Platform>, request: Request, next: Next) -> Response {
     let (parts, body) = request.into_parts();
-    let mut subjects = Vec::with_capacity(2);
-    if let Some(claims) = bearer_token(&parts.headers).and_then(|token| platform.tokens.decode(token).ok()) {
-        subjects.push(format!("u:{}", claims.sub));
-    }
-    if let Some(ip) = client_ip(&parts, &platform.config.http) {
-        subjects.push(format!("ip:{}", rate_subject(ip)));
-    }
+    let user = bearer_token(&parts.headers).and_then(|token| platform.tokens.decode(token).ok());
+    let subject = match (user, client_ip(&parts, &platform.config.http)) {
+        (Some(claims), _) => format!("u:{}", claims.sub),
+        (None, Some(ip)) => format!("ip:{}", rate_subject(ip)),
+        (None, None) => "ip:unknown".to_owned(),
+    };
+    let subjects = vec![subject];
     let slot = match platform.waits.acquire(subjects) {
         Ok(slot) => slot,
         Err(refusal) => return refusal.into_response(),

@@ -20,7 +20,9 @@ pub(crate) fn text(field: &str, raw: &str, min: usize, max: usize, multiline: bo
 }
 
 pub(crate) fn optional_text(field: &str, raw: Option<&str>, max: usize) -> Result<Option<String>, ApiError> {
-    match raw.map(str::trim).filter(|value| !value.is_empty()) {
+    // Whitespace or invisible characters alone mean "not given".
+    let given = |value: &&str| value.chars().any(|c| !c.is_whitespace() && !yujie_kernel::text::is_invisible(c));
+    match raw.map(str::trim).filter(given) {
         Some(value) => text(field, value, 1, max, false).map(Some),
         None => Ok(None),
     }
