@@ -29,8 +29,9 @@ use tokio::{
 use tokio_util::sync::CancellationToken;
 use yujie_kernel::config::HttpConfig;
 
-/// How long in-flight requests get to finish once shutdown begins.
-const DRAIN_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long in-flight requests get to finish once shutdown begins: below the 30 s that
+/// Kubernetes and Swarm wait before they kill. Waits and streams end at once on shutdown.
+const DRAIN_TIMEOUT: Duration = Duration::from_secs(20);
 
 #[derive(Clone, Copy, Debug)]
 pub struct ConnectionLimits {

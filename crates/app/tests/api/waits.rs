@@ -52,3 +52,22 @@ async fn one_address_holds_a_bounded_number_of_sign_in_waits() {
     statuses.sort();
     assert_eq!(statuses, [StatusCode::OK, StatusCode::GONE], "one claims the sign-in, the other is told it is used");
 }
+
+/// Stopping the process answers the open waits with the state as it is, so the drain
+/// does not wait them out.
+#[tokio::test]
+async fn a_shutdown_answers_open_waits_at_once() {
+    let app = crate::helpers::spawn_app().await;
+    let user = app.sign_in().await;
+    let order = app.order(&user, "wechatpay").await;
+    let path = format!("/api/v1/billing/orders/{}?wait_secs=30", order["id"].as_str().unwrap());
+    let wait = tokio::spawn(app.http.get(app.url(&path)).bearer_auth(&user.access_token).send());
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let started = std::time::Instant::now();
+    app.platform.shutdown.cancel();
+    let answered = wait.await.unwrap().unwrap();
+    assert_eq!(answered.status(), StatusCode::OK);
+    let body: serde_json::Value = answered.json().await.unwrap();
+    assert_eq!(body["state"], "pending");
+    assert!(started.elapsed() < Duration::from_secs(3), "took {:?}", started.elapsed());
+}

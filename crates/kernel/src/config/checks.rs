@@ -19,6 +19,11 @@ impl Config {
             problems
                 .push("http.max_connections, header_read_timeout_secs and idle_timeout_secs must be positive".into());
         }
+        for (name, rule) in &self.http.rate_limits {
+            if rule.limit == 0 || rule.window_secs == 0 || rule.attempts == Some(0) {
+                problems.push(format!("http.rate_limits.{name} needs a positive limit, window_secs and attempts"));
+            }
+        }
         self.billing.problems(&mut problems);
         if self.mode == Mode::Local {
             self.local_bind_problems(&mut problems);

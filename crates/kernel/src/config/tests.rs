@@ -89,6 +89,13 @@ fn production_fails_closed_on_weak_trust_settings() {
 }
 
 #[test]
+fn a_rate_rule_of_zero_is_refused() {
+    let mut config = Config::default();
+    config.http.rate_limits.insert("post_create".into(), RateRule::new(10, 0));
+    refused(&config, "http.rate_limits.post_create needs a positive limit");
+}
+
+#[test]
 fn local_mode_binds_loopback_only_unless_told() {
     let mut exposed = Config::default();
     exposed.public.bind = "0.0.0.0:8080".into();

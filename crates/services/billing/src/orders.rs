@@ -185,7 +185,11 @@ impl Billing {
         });
         let left_pending =
             |latest: &Option<OrderRow>| latest.as_ref().is_some_and(|order| order.state != OrderState::Pending);
-        let _ = tokio::time::timeout(timeout, updates.wait_for(left_pending)).await;
+        // A shutdown ends the wait with the state as it is, so that draining is quick.
+        tokio::select! {
+            _ = tokio::time::timeout(timeout, updates.wait_for(left_pending)) => {}
+            () = self.inner.platform.shutdown.cancelled() => {}
+        }
         let latest = updates.borrow().clone().unwrap_or(order);
         Ok(view(&latest))
     }

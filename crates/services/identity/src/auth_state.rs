@@ -16,7 +16,9 @@ use yujie_kv::SharedKv;
 
 use crate::store::{IdentityStore, UserRow};
 
-const ENTRY_TTL: Duration = Duration::from_secs(600);
+/// How long a cached user state or revocation lives. Short, because a write that could
+/// not reach a partitioned (not restarted) Redis leaves the old entry until it expires.
+const ENTRY_TTL: Duration = Duration::from_secs(60);
 
 fn user_key(user_id: &str) -> String {
     format!("auth:user:{user_id}")

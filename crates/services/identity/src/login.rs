@@ -225,7 +225,11 @@ impl Identity {
             let scanned = |latest: &Option<AttemptRow>| {
                 latest.as_ref().is_some_and(|attempt| attempt.status() != AttemptStatus::Pending)
             };
-            let _ = tokio::time::timeout(wait, updates.wait_for(scanned)).await;
+            // A shutdown ends the wait with the state as it is, so that draining is quick.
+            tokio::select! {
+                _ = tokio::time::timeout(wait, updates.wait_for(scanned)) => {}
+                () = self.inner.platform.shutdown.cancelled() => {}
+            }
             let latest = updates.borrow().clone();
             if let Some(latest) = latest {
                 attempt = latest;
