@@ -22,7 +22,9 @@ pub type SharedKv = Arc<dyn Kv>;
 #[async_trait::async_trait]
 pub trait Kv: Send + Sync + 'static {
     async fn get(&self, key: &str) -> anyhow::Result<Option<String>>;
-    /// Sets the value, replacing any previous one.
+    /// Sets the value, replacing any previous one. With Redis, always attempted (within
+    /// the operation timeout) even while other calls fail fast after an error: it is how
+    /// bans and revocations replace cached entries. `delete` likewise.
     async fn set(&self, key: &str, value: &str, ttl: Duration) -> anyhow::Result<()>;
     /// Sets the value only if the key is absent. Returns whether it was set.
     async fn set_if_absent(&self, key: &str, value: &str, ttl: Duration) -> anyhow::Result<bool>;

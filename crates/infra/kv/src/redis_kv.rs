@@ -77,6 +77,15 @@ impl Breaker {
         if self.now_ms() < self.open_until_ms.load(Ordering::Relaxed) {
             anyhow::bail!("Redis is unavailable (a recent operation failed)");
         }
+        self.attempt(operation).await
+    }
+
+    /// Always tries, under the timeout: for writes that must not be skipped because an
+    /// unrelated call failed a moment ago (a ban or a revocation replacing a cached entry).
+    async fn attempt<T>(
+        &self,
+        operation: impl std::future::Future<Output = redis::RedisResult<T>>,
+    ) -> anyhow::Result<T> {
         let failed = |error: anyhow::Error| {
             self.open_until_ms.store(self.now_ms() + BACK_OFF.as_millis() as u64, Ordering::Relaxed);
             error
@@ -182,7 +191,7 @@ impl Kv for RedisKv {
 
     async fn set(&self, key: &str, value: &str, ttl: Duration) -> anyhow::Result<()> {
         let options = redis::SetOptions::default().with_expiration(redis::SetExpiry::PX(millis(ttl)));
-        let _: () = self.breaker.run(self.connection.clone().set_options(self.key(key), value, options)).await?;
+        let _: () = self.breaker.attempt(self.connection.clone().set_options(self.key(key), value, options)).await?;
         Ok(())
     }
 
@@ -196,7 +205,7 @@ impl Kv for RedisKv {
     }
 
     async fn delete(&self, key: &str) -> anyhow::Result<()> {
-        let _: () = self.breaker.run(self.connection.clone().del(self.key(key))).await?;
+        let _: () = self.breaker.attempt(self.connection.clone().del(self.key(key))).await?;
         Ok(())
     }
 
