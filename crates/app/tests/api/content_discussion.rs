@@ -288,3 +288,29 @@ async fn removed_content_and_a_removed_users_content_vanish_from_every_read() {
     let comments: Value = app.get(&format!("/api/v1/posts/{post}/comments"), None).await.json().await.unwrap();
     assert_eq!(comments["items"][0]["id"], troll_comment["id"]);
 }
+
+/// The reply previews of a page come from one query for all threads; each thread still
+/// shows its own first three replies, in order.
+#[tokio::test]
+async fn each_thread_previews_its_own_first_replies() {
+    let app = spawn_app().await;
+    let member = app.member().await;
+    let persona = app.create_persona(&member.access_token, "范冰冰", &[]).await;
+    let post = app.post(&member.access_token, persona["id"].as_str().unwrap(), "两个楼").await;
+    let mut roots = Vec::new();
+    for thread in ["甲", "乙"] {
+        let root = app.comment(&member.access_token, &post, thread, None).await;
+        let root_id = root["id"].as_str().unwrap().to_owned();
+        for n in 0..4 {
+            app.comment(&member.access_token, &post, &format!("{thread}{n}"), Some(&root_id)).await;
+        }
+        roots.push((thread, root_id));
+    }
+    let page: Value = app.get(&format!("/api/v1/posts/{post}/comments?sort=new"), None).await.json().await.unwrap();
+    for (thread, root_id) in roots {
+        let item = page["items"].as_array().unwrap().iter().find(|c| c["id"] == root_id.as_str()).unwrap();
+        let shown: Vec<&str> =
+            item["replies"].as_array().unwrap().iter().map(|r| r["text"].as_str().unwrap()).collect();
+        assert_eq!(shown, [format!("{thread}0"), format!("{thread}1"), format!("{thread}2")]);
+    }
+}

@@ -185,10 +185,11 @@ impl Content {
         let store = &self.inner.store;
         let mut previews: HashMap<String, Vec<CommentRow>> = HashMap::new();
         if with_replies {
-            for row in rows.iter().filter(|row| row.reply_count > 0) {
-                let mut replies = store.replies(&row.id, None, PREVIEW_REPLIES).await?;
-                replies.truncate(PREVIEW_REPLIES as usize);
-                previews.insert(row.id.clone(), replies);
+            let threads: Vec<String> =
+                rows.iter().filter(|row| row.reply_count > 0).map(|row| row.id.clone()).collect();
+            for reply in store.reply_previews(&threads, PREVIEW_REPLIES).await? {
+                let root = reply.root_id.clone().unwrap_or_default();
+                previews.entry(root).or_default().push(reply);
             }
         }
         let all: Vec<&CommentRow> = rows.iter().chain(previews.values().flatten()).collect();

@@ -81,6 +81,25 @@ impl ContentStore {
         query.bind(limit + 1).fetch_all(self.pool()).await
     }
 
+    /// The first `per_thread` live replies of each thread, oldest first, in one query
+    /// (not one per thread).
+    pub async fn reply_previews(&self, root_ids: &[String], per_thread: i64) -> sqlx::Result<Vec<CommentRow>> {
+        if root_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "SELECT {COLUMNS} FROM (SELECT {COLUMNS}, ROW_NUMBER() OVER (PARTITION BY root_id ORDER BY created_at, id) \
+             AS position FROM comments WHERE root_id IN ({}) AND deleted_at IS NULL AND removed_at IS NULL) ranked \
+             WHERE position <= ? ORDER BY root_id, created_at, id",
+            yujie_db::placeholders(root_ids.len())
+        );
+        let mut query = sqlx::query_as(&sql);
+        for id in root_ids {
+            query = query.bind(id);
+        }
+        query.bind(per_thread).fetch_all(self.pool()).await
+    }
+
     pub async fn insert_comment_in(&self, conn: &mut sqlx::AnyConnection, row: &CommentRow) -> sqlx::Result<()> {
         sqlx::query(
             "INSERT INTO comments (id, post_id, root_id, reply_to_id, reply_to_user_id, author_id, body, like_count, \
