@@ -128,6 +128,21 @@ fn create_sqlite_parent_dir(url: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// A stored value that is none of an enum's names: stores decode enum columns with
+/// `#[sqlx(try_from = "String")]` and refuse to read such a row rather than guess.
+#[derive(Debug, thiserror::Error)]
+#[error("unknown {column} `{value}` in the database")]
+pub struct UnknownValue {
+    column: &'static str,
+    value: String,
+}
+
+impl UnknownValue {
+    pub fn new(column: &'static str, value: String) -> Self {
+        Self { column, value }
+    }
+}
+
 /// `?, ?, …` for an `IN (…)` clause of `count` values; at least one, so the SQL stays
 /// valid (callers skip empty lists before querying).
 pub fn placeholders(count: usize) -> String {

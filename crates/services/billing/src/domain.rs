@@ -4,6 +4,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use yujie_db::UnknownValue;
 
 /// An amount of money in fen (分; 100 fen = 1 yuan). Never a float.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
@@ -72,20 +73,11 @@ impl Channel {
     }
 }
 
-/// A stored value that is none of an enum's names: the store refuses to read it rather
-/// than guess.
-#[derive(Debug, thiserror::Error)]
-#[error("unknown {kind} `{value}` in the orders table")]
-pub struct UnknownValue {
-    kind: &'static str,
-    value: String,
-}
-
 impl TryFrom<String> for Channel {
     type Error = UnknownValue;
 
     fn try_from(value: String) -> Result<Self, UnknownValue> {
-        Channel::parse(&value).ok_or(UnknownValue { kind: "channel", value })
+        Channel::parse(&value).ok_or(UnknownValue::new("channel", value))
     }
 }
 
@@ -93,7 +85,7 @@ impl TryFrom<String> for OrderState {
     type Error = UnknownValue;
 
     fn try_from(value: String) -> Result<Self, UnknownValue> {
-        OrderState::parse(&value).ok_or(UnknownValue { kind: "order state", value })
+        OrderState::parse(&value).ok_or(UnknownValue::new("order state", value))
     }
 }
 

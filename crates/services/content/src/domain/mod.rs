@@ -7,6 +7,7 @@ pub use posts::{CommentText, EventDate, PostText, PostTitle, ReactionValue, Repo
 use chrono::Datelike as _;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use yujie_db::UnknownValue;
 use yujie_kernel::{
     http::parse_value,
     text::{user_text, TextKind},
@@ -77,19 +78,11 @@ pub enum Section {
     Work,
 }
 
-/// A stored value that is none of an enum's names: the store refuses to read it.
-#[derive(Debug, thiserror::Error)]
-#[error("unknown {kind} `{value}` in the persona_entries table")]
-pub struct UnknownStored {
-    kind: &'static str,
-    value: String,
-}
-
 impl TryFrom<String> for Section {
-    type Error = UnknownStored;
+    type Error = UnknownValue;
 
-    fn try_from(value: String) -> Result<Self, UnknownStored> {
-        Section::parse(&value).ok_or(UnknownStored { kind: "section", value })
+    fn try_from(value: String) -> Result<Self, UnknownValue> {
+        Section::parse(&value).ok_or(UnknownValue::new("section", value))
     }
 }
 
@@ -98,13 +91,13 @@ impl TryFrom<String> for Section {
 pub struct StoredWorkKind(pub Option<WorkKind>);
 
 impl TryFrom<Option<String>> for StoredWorkKind {
-    type Error = UnknownStored;
+    type Error = UnknownValue;
 
-    fn try_from(value: Option<String>) -> Result<Self, UnknownStored> {
+    fn try_from(value: Option<String>) -> Result<Self, UnknownValue> {
         match value {
             None => Ok(Self(None)),
             Some(value) => {
-                WorkKind::parse(&value).map(|kind| Self(Some(kind))).ok_or(UnknownStored { kind: "work kind", value })
+                WorkKind::parse(&value).map(|kind| Self(Some(kind))).ok_or(UnknownValue::new("work kind", value))
             }
         }
     }
