@@ -5,7 +5,8 @@
 use std::sync::Arc;
 
 use yujie_billing::Billing;
-use yujie_content::Content;
+use yujie_companion::Companion;
+use yujie_content::{Content, ContentClient, HttpContentClient};
 use yujie_db::Migrations;
 use yujie_identity::{HttpIdentityClient, Identity, IdentityClient};
 use yujie_kernel::{auth::Authenticator, service::InternalClient, Platform, ServiceRoutes};
@@ -26,25 +27,38 @@ pub struct Peers {
     /// Checks access tokens (ban and session state from identity, local or remote).
     pub authenticator: Authenticator,
     pub identity: Arc<dyn IdentityClient>,
+    /// Content's change feed, for the companion: `None` when neither runs here.
+    pub content: Option<Arc<dyn ContentClient>>,
     /// Identity itself when it runs here: its routes come from this instance.
     local_identity: Option<Identity>,
 }
 
 impl Peers {
     pub fn connect(platform: &Platform, services: &ServiceSet) -> anyhow::Result<Self> {
-        if services.runs(IdentityService::NAME) {
+        let mut peers = if services.runs(IdentityService::NAME) {
             let identity = Identity::build(platform)?;
-            return Ok(Self {
+            Self {
                 authenticator: identity.authenticator(),
                 identity: identity.client(),
+                content: None,
                 local_identity: Some(identity),
-            });
+            }
+        } else {
+            let url = &platform.config.internal.identity_url;
+            anyhow::ensure!(!url.is_empty(), "internal.identity_url is required when identity runs in another process");
+            let client = HttpIdentityClient::new(InternalClient::new(platform, url, IdentityService::NAME));
+            let authenticator = Authenticator::new(platform.tokens.clone(), client.clone(), platform.clock.clone());
+            Self { authenticator, identity: client, content: None, local_identity: None }
+        };
+        if services.runs(ContentService::NAME) {
+            let content = Content::build(platform, peers.authenticator.clone(), peers.identity.clone());
+            peers.content = Some(Arc::new(content));
+        } else if services.runs(CompanionService::NAME) {
+            let url = &platform.config.internal.content_url;
+            anyhow::ensure!(!url.is_empty(), "internal.content_url is required when content runs in another process");
+            peers.content = Some(HttpContentClient::new(InternalClient::new(platform, url, ContentService::NAME)));
         }
-        let url = &platform.config.internal.identity_url;
-        anyhow::ensure!(!url.is_empty(), "internal.identity_url is required when identity runs in another process");
-        let client = HttpIdentityClient::new(InternalClient::new(platform, url, IdentityService::NAME));
-        let authenticator = Authenticator::new(platform.tokens.clone(), client.clone(), platform.clock.clone());
-        Ok(Self { authenticator, identity: client, local_identity: None })
+        Ok(peers)
     }
 }
 
@@ -95,11 +109,12 @@ impl Service for CompanionService {
     const NAME: &'static str = "companion";
 
     fn migrations() -> Option<Migrations> {
-        None
+        Some(yujie_companion::migrations())
     }
 
-    fn routes(platform: &Platform, _peers: &Peers) -> anyhow::Result<ServiceRoutes> {
-        Ok(yujie_companion::routes(platform))
+    fn routes(platform: &Platform, peers: &Peers) -> anyhow::Result<ServiceRoutes> {
+        let content = peers.content.clone().ok_or_else(|| anyhow::anyhow!("companion's peers lack content"))?;
+        Ok(Companion::build(platform, peers.authenticator.clone(), content)?.routes())
     }
 }
 

@@ -14,12 +14,14 @@ use crate::Secret;
 
 mod billing;
 mod checks;
+mod companion;
 mod http;
 mod log;
 mod media;
 mod storage;
 mod wechat;
 pub use billing::{AlipayConfig, BillingConfig, PlanConfig, PlatformKey, WechatPayConfig};
+pub use companion::{CompanionConfig, DifyConfig, OpenaiConfig, ProviderKind, VoiceConfig};
 pub use http::{HttpConfig, RateRule};
 pub use log::{LogConfig, LogFormat};
 pub use media::MediaConfig;
@@ -54,6 +56,7 @@ pub struct Config {
     pub wechat: WechatConfig,
     pub media: MediaConfig,
     pub billing: BillingConfig,
+    pub companion: CompanionConfig,
     pub standins: StandinsConfig,
     pub log: LogConfig,
 }
@@ -135,6 +138,13 @@ pub mod local_defaults {
     pub const WECHAT_TOKEN: &str = "localonlywechattoken";
     pub const WECHAT_AES_KEY: &str = "bG9jYWwtb25seS1hZXMta2V5LW5vdC1mb3ItcHJvZDA";
     pub const S3_SECRET: &str = "";
+    pub const DIFY_DATASET_KEY: &str = "local-only-dify-dataset-key";
+    pub const DIFY_APP_KEY: &str = "local-only-dify-app-key";
+    pub const VOICE_APP_ID: &str = "localrtcapp0001";
+    pub const VOICE_ACCESS_KEY_ID: &str = "AKLTlocalstandin";
+    pub const VOICE_SECRET_ACCESS_KEY: &str = "local-only-rtc-secret-access-key";
+    pub const VOICE_APP_KEY: &str = "local-only-rtc-app-key";
+    pub const VOICE_CALLBACK_SECRET: &str = "local-only-rtc-callback-secret";
 }
 
 impl Default for Config {
@@ -153,6 +163,7 @@ impl Default for Config {
             wechat: WechatConfig::default(),
             media: MediaConfig::default(),
             billing: BillingConfig::default(),
+            companion: CompanionConfig::default(),
             standins: StandinsConfig::default(),
             log: LogConfig::default(),
         }

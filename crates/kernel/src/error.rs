@@ -55,6 +55,7 @@ error_codes! {
     UriTooLong => ("uri_too_long", URI_TOO_LONG, "The request URI is too long"),
     HeadersTooLarge => ("headers_too_large", REQUEST_HEADER_FIELDS_TOO_LARGE, "The request headers are too large"),
     RateLimited => ("rate_limited", TOO_MANY_REQUESTS, "Too many requests"),
+    QuotaExceeded => ("quota_exceeded", TOO_MANY_REQUESTS, "The daily quota is used up"),
     Internal => ("internal", INTERNAL_SERVER_ERROR, "Internal error"),
     UpstreamFailed => ("upstream_failed", BAD_GATEWAY, "A partner service failed"),
     Unavailable => ("unavailable", SERVICE_UNAVAILABLE, "Temporarily unavailable"),
@@ -153,6 +154,12 @@ impl ApiError {
     /// An internal error: the cause is logged, never sent.
     pub fn internal(source: impl Into<anyhow::Error>) -> Self {
         Self { source: Some(source.into()), ..Self::new(ErrorCode::Internal) }
+    }
+
+    /// Keeps the cause for the log (a 5xx body never shows it).
+    pub fn with_source(mut self, source: impl Into<anyhow::Error>) -> Self {
+        self.source = Some(source.into());
+        self
     }
 
     pub fn field_errors(&self) -> &[FieldError] {

@@ -3,6 +3,7 @@
 //! mounted under `/_standin/` only when `standins.enabled` is set, which production
 //! mode refuses, and production images are built without this crate.
 
+pub mod ai;
 pub mod payments;
 pub mod wechat;
 
@@ -15,4 +16,5 @@ pub fn router(platform: &Platform) -> Router {
         .nest("/wechat", wechat::router(platform))
         .nest("/wechatpay", payments::wechatpay::router(platform))
         .nest("/alipay", payments::alipay::router(platform))
+        .nest("/ai", ai::router(platform))
 }

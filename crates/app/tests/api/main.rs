@@ -2,6 +2,7 @@
 //! by default, and on MariaDB + Redis with `YUJIE_TEST_BACKEND=mysql`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod companion_helpers;
 mod content_helpers;
 mod helpers;
 
@@ -12,6 +13,9 @@ mod billing_helpers;
 mod billing_reconcile;
 mod billing_refusals;
 mod callback;
+mod companion_chat;
+mod companion_quota;
+mod companion_sync;
 mod connections;
 mod content_authorization;
 mod content_authorization_posts;

@@ -32,6 +32,14 @@ pub trait Kv: Send + Sync + 'static {
     /// Increments a counter that starts a fresh window of `window` length when it is
     /// first created. Returns the new count and the time left in the window.
     async fn incr_window(&self, key: &str, window: Duration) -> anyhow::Result<(u64, Duration)>;
+    /// Increments the counter only while it is below `limit`, atomically (one Lua script
+    /// on Redis), starting a `window` when it is first created. Returns the new count, or
+    /// `None` when the limit was already reached and nothing changed.
+    async fn incr_capped(&self, key: &str, limit: u64, window: Duration) -> anyhow::Result<Option<u64>>;
+    /// Reads a counter written by `incr_window` or `incr_capped` (0 when absent).
+    async fn counter(&self, key: &str) -> anyhow::Result<u64> {
+        Ok(self.get(key).await?.and_then(|value| value.parse().ok()).unwrap_or(0))
+    }
     /// Takes one back from a live window (never below zero); nothing when it expired.
     async fn decr_window(&self, key: &str) -> anyhow::Result<()>;
     /// Wakes every [`Kv::subscribe`]r of `channel`, on every instance.

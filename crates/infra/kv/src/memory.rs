@@ -129,6 +129,24 @@ impl Kv for MemoryKv {
         }))
     }
 
+    async fn incr_capped(&self, key: &str, limit: u64, window: Duration) -> anyhow::Result<Option<u64>> {
+        Ok(self.with_live_entries(|entries, now| match entries.get(key, now) {
+            Some(entry) => {
+                let count = entry.value.parse::<u64>().unwrap_or(0);
+                if count >= limit {
+                    return None;
+                }
+                entries.update(key, (count + 1).to_string());
+                Some(count + 1)
+            }
+            None if limit == 0 => None,
+            None => {
+                entries.insert(key, "1".to_owned(), now + window);
+                Some(1)
+            }
+        }))
+    }
+
     async fn decr_window(&self, key: &str) -> anyhow::Result<()> {
         self.with_live_entries(|entries, now| {
             if let Some(count) = entries.get(key, now).and_then(|entry| entry.value.parse::<u64>().ok()) {
@@ -190,5 +208,18 @@ mod tests {
         tokio::time::sleep(Duration::from_millis(60)).await;
         kv.decr_window("w").await.unwrap();
         assert_eq!(kv.incr_window("w", window).await.unwrap().0, 1, "a fresh window after expiry");
+    }
+
+    #[tokio::test]
+    async fn capped_counters_stop_at_their_limit() {
+        let kv = MemoryKv::new();
+        let window = Duration::from_secs(60);
+        assert_eq!(kv.incr_capped("c", 2, window).await.unwrap(), Some(1));
+        assert_eq!(kv.incr_capped("c", 2, window).await.unwrap(), Some(2));
+        assert_eq!(kv.incr_capped("c", 2, window).await.unwrap(), None);
+        assert_eq!(kv.counter("c").await.unwrap(), 2);
+        kv.decr_window("c").await.unwrap();
+        assert_eq!(kv.incr_capped("c", 2, window).await.unwrap(), Some(2));
+        assert_eq!(kv.incr_capped("zero", 0, window).await.unwrap(), None);
     }
 }

@@ -23,6 +23,7 @@ pub struct RedisKv {
     hub: Arc<Hub>,
     window_script: Script,
     refund_script: Script,
+    capped_script: Script,
     breaker: Breaker,
 }
 
@@ -34,6 +35,19 @@ if ttl < 0 then
   ttl = tonumber(ARGV[1])
 end
 return {count, ttl}
+";
+
+/// INCR only below the limit (ARGV[1]); a new key gets the window (ARGV[2] ms).
+const CAPPED_SCRIPT: &str = r"
+local count = tonumber(redis.call('GET', KEYS[1]) or '0')
+if count >= tonumber(ARGV[1]) then
+  return -1
+end
+count = redis.call('INCR', KEYS[1])
+if redis.call('PTTL', KEYS[1]) < 0 then
+  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+end
+return count
 ";
 
 /// DECR keeps the key's expiry; a key that expired is not brought back.
@@ -127,6 +141,7 @@ impl RedisKv {
             hub,
             window_script: Script::new(WINDOW_SCRIPT),
             refund_script: Script::new(REFUND_SCRIPT),
+            capped_script: Script::new(CAPPED_SCRIPT),
             breaker: Breaker::new(),
         })
     }
@@ -216,6 +231,14 @@ impl Kv for RedisKv {
             .run(self.window_script.key(self.key(key)).arg(millis(window)).invoke_async(&mut connection))
             .await?;
         Ok((count, Duration::from_millis(ttl_ms)))
+    }
+
+    async fn incr_capped(&self, key: &str, limit: u64, window: Duration) -> anyhow::Result<Option<u64>> {
+        let mut connection = self.connection.clone();
+        let mut invocation = self.capped_script.key(self.key(key));
+        invocation.arg(limit).arg(millis(window));
+        let count: i64 = self.breaker.run(invocation.invoke_async(&mut connection)).await?;
+        Ok(u64::try_from(count).ok())
     }
 
     async fn decr_window(&self, key: &str) -> anyhow::Result<()> {

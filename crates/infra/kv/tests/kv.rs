@@ -45,6 +45,27 @@ async fn window_counts_then_resets() {
 }
 
 #[tokio::test]
+async fn capped_counter_grants_exactly_the_limit_under_concurrency() {
+    for kv in stores().await {
+        let kv: std::sync::Arc<dyn Kv> = kv.into();
+        let tasks: Vec<_> = (0..100)
+            .map(|_| {
+                let kv = kv.clone();
+                tokio::spawn(async move { kv.incr_capped("cap", 20, Duration::from_secs(60)).await.unwrap() })
+            })
+            .collect();
+        let mut granted = 0;
+        for task in tasks {
+            granted += u32::from(task.await.unwrap().is_some());
+        }
+        assert_eq!(granted, 20, "{}", kv.backend());
+        assert_eq!(kv.counter("cap").await.unwrap(), 20, "{}", kv.backend());
+        kv.decr_window("cap").await.unwrap();
+        assert_eq!(kv.incr_capped("cap", 20, Duration::from_secs(60)).await.unwrap(), Some(20));
+    }
+}
+
+#[tokio::test]
 async fn publish_wakes_subscriber_but_not_others() {
     for kv in stores().await {
         let mut waiting = kv.subscribe("login:1");

@@ -25,11 +25,13 @@ impl Config {
             }
         }
         self.billing.problems(&mut problems);
+        self.companion.problems(&mut problems);
         if self.mode == Mode::Local {
             self.local_bind_problems(&mut problems);
             return problems;
         }
         self.billing.production_problems(&mut problems);
+        self.companion.production_problems(&mut problems);
         let derived_notify = self.billing.wechatpay.notify_url.is_empty() || self.billing.alipay.notify_url.is_empty();
         if derived_notify && !self.public.base_url.starts_with("https://") {
             problems.push("public.base_url must be an https URL when billing notify URLs are derived from it".into());

@@ -78,6 +78,8 @@ impl Default for HttpConfig {
                 ("report_create".into(), rule(30, 3600)),
                 ("reaction".into(), rule(600, 3600)),
                 ("order_create".into(), rule(30, 3600)),
+                ("companion_message".into(), rule(60, 60)),
+                ("companion_call".into(), rule(30, 3600)),
             ]),
         }
     }

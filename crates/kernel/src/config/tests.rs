@@ -25,6 +25,9 @@ fn production_refuses_defaults_and_says_why() {
         "public.base_url",
         "wechat.original_id",
         "billing.alipay.seller_id",
+        "companion.provider",
+        "companion.voice.app_key",
+        "companion.voice.callback_secret",
     ] {
         assert!(message.contains(key), "{key} missing from: {message}");
     }
@@ -56,6 +59,17 @@ fn production() -> Config {
     billing.alipay.seller_id = "2088102146225135".into();
     billing.alipay.app_private_key = Secret::new("MIIEv");
     billing.alipay.alipay_public_key = "MIIBI".into();
+    let companion = &mut config.companion;
+    companion.provider = ProviderKind::Dify;
+    companion.dify.api_base = "https://dify.example.com/v1".into();
+    companion.dify.dataset_key = Secret::new("dataset-real-key");
+    companion.dify.app_key = Secret::new("app-real-key");
+    companion.voice.api_base = "https://rtc.volcengineapi.com".into();
+    companion.voice.app_id = "661e4fd0ab2c".into();
+    companion.voice.app_key = Secret::new("real-rtc-app-key");
+    companion.voice.access_key_id = "AKLTreal".into();
+    companion.voice.secret_access_key = Secret::new("real-secret-access-key");
+    companion.voice.callback_secret = Secret::new("real-callback-secret");
     config
 }
 
@@ -177,6 +191,11 @@ fn the_production_template_starts_with_secrets_from_the_environment() {
             ("YUJIE_BILLING__WECHATPAY__MERCHANT_PRIVATE_KEY", "-----BEGIN PRIVATE KEY-----".to_owned()),
             ("YUJIE_BILLING__WECHATPAY__API_V3_KEY", "b".repeat(32)),
             ("YUJIE_BILLING__ALIPAY__APP_PRIVATE_KEY", "MIIEv".to_owned()),
+            ("YUJIE_COMPANION__DIFY__DATASET_KEY", "dataset-key".to_owned()),
+            ("YUJIE_COMPANION__DIFY__APP_KEY", "app-key".to_owned()),
+            ("YUJIE_COMPANION__VOICE__APP_KEY", "rtc-app-key".to_owned()),
+            ("YUJIE_COMPANION__VOICE__SECRET_ACCESS_KEY", "rtc-secret".to_owned()),
+            ("YUJIE_COMPANION__VOICE__CALLBACK_SECRET", "callback-secret".to_owned()),
         ] {
             jail.set_env(key, value);
         }

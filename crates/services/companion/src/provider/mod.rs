@@ -1,0 +1,150 @@
+//! The AI provider behind one interface: its knowledge base and its streaming chat.
+//! Adapters: `dify` (also the local stand-in, over HTTP) and `openai` (any
+//! OpenAI-compatible endpoint, with our own retrieval). Voice is in `crate::voice`.
+
+pub mod dify;
+pub mod openai;
+pub mod sse;
+
+use std::sync::Arc;
+
+use futures::stream::BoxStream;
+use yujie_kernel::{
+    config::{CompanionConfig, ProviderKind, STANDIN_PATH},
+    Platform,
+};
+
+/// A provider call that failed; the chat relays it as `upstream_failed`.
+#[derive(Debug, thiserror::Error)]
+pub enum ProviderError {
+    #[error("the provider is unreachable: {0}")]
+    Unreachable(#[from] reqwest::Error),
+    #[error("the provider answered {status}: {body}")]
+    Status { status: u16, body: String },
+    #[error("the provider's answer is malformed: {0}")]
+    Protocol(String),
+    #[error("the provider reported an error: {0}")]
+    Reported(String),
+}
+
+pub type ProviderResult<T> = Result<T, ProviderError>;
+
+/// Checks a response's status, keeping the start of its body for the log.
+pub async fn checked(response: reqwest::Response) -> ProviderResult<reqwest::Response> {
+    let status = response.status();
+    if status.is_success() {
+        return Ok(response);
+    }
+    let body = response.text().await.unwrap_or_default();
+    Err(ProviderError::Status { status: status.as_u16(), body: body.chars().take(300).collect() })
+}
+
+/// One knowledge document: a persona's profile or one post, keyed by our id.
+pub struct KnowledgeDoc<'a> {
+    pub key: &'a str,
+    pub persona_id: &'a str,
+    pub text: &'a str,
+}
+
+/// Where a persona's knowledge lives.
+#[async_trait::async_trait]
+pub trait Knowledge: Send + Sync {
+    /// Creates or replaces the document and returns the provider's id for it. Keyed by
+    /// `doc.key`: putting the same document twice leaves one copy.
+    async fn put(&self, doc: &KnowledgeDoc<'_>, known_id: Option<&str>) -> ProviderResult<String>;
+    /// Deletes it; a document that is already gone is not an error.
+    async fn remove(&self, key: &str, provider_id: &str) -> ProviderResult<()>;
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    User,
+    Assistant,
+}
+
+#[derive(Debug, Clone)]
+pub struct Turn {
+    pub role: Role,
+    pub text: String,
+}
+
+pub struct ChatRequest {
+    pub persona_id: String,
+    /// The persona's name and aliases (retrieval leaves them out of the question).
+    pub names: Vec<String>,
+    pub user_id: String,
+    /// The persona's character card: the system prompt.
+    pub character: String,
+    /// Earlier turns, oldest first, already cut to the token budget.
+    pub history: Vec<Turn>,
+    pub query: String,
+    /// The provider's conversation, when it keeps history itself (Dify).
+    pub conversation_id: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Usage {
+    pub prompt_tokens: u64,
+    pub completion_tokens: u64,
+}
+
+/// What a streamed reply is made of.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ChatEvent {
+    /// The provider's ids for this reply, as soon as they are known.
+    Started { task_id: Option<String>, message_id: Option<String>, conversation_id: Option<String> },
+    /// The next piece of the answer.
+    Delta(String),
+    /// The answer so far is replaced (Dify's `message_replace`, e.g. moderation).
+    Replace(String),
+    /// The reply is complete.
+    End { usage: Option<Usage> },
+}
+
+pub type ChatStream = BoxStream<'static, ProviderResult<ChatEvent>>;
+
+#[async_trait::async_trait]
+pub trait Chat: Send + Sync {
+    async fn stream(&self, request: ChatRequest) -> ProviderResult<ChatStream>;
+    /// Stops a reply that is still being generated (the reader went away).
+    async fn stop(&self, _task_id: &str, _user_id: &str) -> ProviderResult<()> {
+        Ok(())
+    }
+    /// Forwards a thumbs-down, where the provider takes feedback.
+    async fn dislike(&self, _message_id: &str, _user_id: &str, _reason: Option<&str>) -> ProviderResult<()> {
+        Ok(())
+    }
+    /// Whether the provider keeps the conversation's history itself.
+    fn keeps_history(&self) -> bool {
+        false
+    }
+}
+
+/// The configured provider.
+#[derive(Clone)]
+pub struct Provider {
+    pub kind: ProviderKind,
+    pub chat: Arc<dyn Chat>,
+    pub knowledge: Arc<dyn Knowledge>,
+}
+
+impl Provider {
+    pub fn from_config(platform: &Platform, index: openai::SqlIndex) -> anyhow::Result<Self> {
+        let config: &CompanionConfig = &platform.config.companion;
+        match config.provider {
+            ProviderKind::Local | ProviderKind::Dify => {
+                let base = match (config.dify.api_base.as_str(), config.provider) {
+                    ("", ProviderKind::Local) => format!("{}{STANDIN_PATH}/ai/v1", platform.public_base_url),
+                    ("", _) => anyhow::bail!("companion.dify.api_base is required for provider = \"dify\""),
+                    (base, _) => base.trim_end_matches('/').to_owned(),
+                };
+                let dify = Arc::new(dify::Dify::new(&config.dify, base, platform.http_client.clone()));
+                Ok(Self { kind: config.provider, chat: dify.clone(), knowledge: dify })
+            }
+            ProviderKind::Openai => {
+                let chat = openai::OpenAiChat::new(&config.openai, platform.http_client.clone(), index.clone());
+                Ok(Self { kind: config.provider, chat: Arc::new(chat), knowledge: Arc::new(index) })
+            }
+        }
+    }
+}
