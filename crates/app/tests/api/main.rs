@@ -16,6 +16,7 @@ mod callback;
 mod companion_chat;
 mod companion_quota;
 mod companion_sync;
+mod companion_voice;
 mod connections;
 mod content_authorization;
 mod content_authorization_posts;

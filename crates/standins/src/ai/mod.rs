@@ -29,7 +29,7 @@ pub fn router(platform: &Platform) -> Router {
     let observed = state.observed.clone();
     Router::new()
         .nest("/v1", dify::router(state.clone()))
-        .nest("/rtc", rtc::router(platform, observed.clone()))
+        .merge(rtc::router(platform, observed.clone()))
         .route("/state", get(move || async move { Json(observed.with(|seen| seen.clone())) }))
 }
 

@@ -23,9 +23,10 @@ struct Rtc {
 }
 
 pub fn router(platform: &Platform, observed: Shared<Observed>) -> Router {
+    // The OpenAPI is served at the root of its host, `…/rtc/` here (with the slash).
     Router::new()
-        .route("/", post(openapi))
-        .route("/simulate-stop", post(simulate_stop))
+        .route("/rtc/", post(openapi))
+        .route("/rtc/simulate-stop", post(simulate_stop))
         .with_state(Rtc { platform: platform.clone(), observed })
 }
 

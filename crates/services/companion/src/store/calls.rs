@@ -89,24 +89,24 @@ impl CompanionStore {
         .await
     }
 
-    /// Ends a running call and adds its seconds (from start to `now`, never past the
-    /// deadline) to the day's voice usage, in one transaction. `None` when it had
-    /// already ended: whoever ends it first accounts it, nobody else.
-    pub async fn end_call(&self, id: &str, now: i64, reason: &str) -> sqlx::Result<Option<EndedCall>> {
+    /// Ends a running call and adds its seconds (from start to `now` or `billed_until`,
+    /// never past the deadline) to the day's voice usage, in one transaction. `None`
+    /// when it had already ended: whoever ends it first accounts it, nobody else.
+    pub async fn end_call(
+        &self,
+        id: &str,
+        now: i64,
+        billed_until: Option<i64>,
+        reason: &str,
+    ) -> sqlx::Result<Option<EndedCall>> {
         let mut tx = self.pool().begin().await?;
-        let Some(call): Option<CallRow> =
-            sqlx::query_as(&format!("{CALL} WHERE id = ?")).bind(id).fetch_optional(&mut *tx).await?
-        else {
-            return Ok(None);
-        };
-        let end = now.min(call.deadline_at).max(call.started_at);
-        let used_secs = (end - call.started_at + 999) / 1000;
+        // Claim the end first: a write, so that on SQLite a racing end waits for the lock
+        // instead of failing to upgrade a read lock.
         let ended = sqlx::query(
-            "UPDATE companion_calls SET ended_at = ?, used_secs = ?, end_reason = ?, active_user = NULL \
+            "UPDATE companion_calls SET ended_at = ?, end_reason = ?, active_user = NULL \
              WHERE id = ? AND ended_at IS NULL",
         )
         .bind(now)
-        .bind(used_secs)
         .bind(reason)
         .bind(id)
         .execute(&mut *tx)
@@ -115,6 +115,14 @@ impl CompanionStore {
             tx.rollback().await?;
             return Ok(None);
         }
+        let call: CallRow = sqlx::query_as(&format!("{CALL} WHERE id = ?")).bind(id).fetch_one(&mut *tx).await?;
+        let end = now.min(billed_until.unwrap_or(now)).min(call.deadline_at).max(call.started_at);
+        let used_secs = (end - call.started_at + 999) / 1000;
+        sqlx::query("UPDATE companion_calls SET used_secs = ? WHERE id = ?")
+            .bind(used_secs)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
         let added =
             sqlx::query("UPDATE companion_usage SET used = used + ? WHERE user_id = ? AND day = ? AND kind = 'voice'")
                 .bind(used_secs)

@@ -63,3 +63,37 @@ impl Callback {
         serde_json::from_str(&self.event_data).ok()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    fn callback(signature: &str) -> Callback {
+        Callback {
+            event_type: "VoiceChat".into(),
+            event_data: r#"{"RoomId":"r","TaskId":"t","RunStage":"taskStop"}"#.into(),
+            event_time: serde_json::json!(1_700_000_000_123_i64),
+            event_id: "evt-1".into(),
+            app_id: "appid".into(),
+            version: "2024-06-01".into(),
+            nonce: "nonce1".into(),
+            signature: signature.into(),
+        }
+    }
+
+    /// The digest was computed by a separate implementation (Python's hashlib).
+    const VECTOR: &str = "08cba4d8ae4080e397ea13fa56e016c92cf960b43169bee79b6c0806fe520949";
+
+    #[test]
+    fn a_signed_callback_verifies_and_a_tampered_one_does_not() {
+        assert!(callback(VECTOR).verifies("callback-secret"));
+        assert!(callback(&VECTOR.to_uppercase()).verifies("callback-secret"));
+        assert!(!callback(VECTOR).verifies("another-secret"));
+        let mut tampered = callback(VECTOR);
+        tampered.event_data = tampered.event_data.replace("taskStop", "taskStart");
+        assert!(!tampered.verifies("callback-secret"));
+        let event = callback(VECTOR).voice_event().unwrap();
+        assert_eq!((event.room_id.as_str(), event.task_id.as_str(), event.run_stage.as_str()), ("r", "t", "taskStop"));
+    }
+}

@@ -115,7 +115,7 @@ impl Companion {
             welcome: &format!("你好呀，我是{}（AI 陪伴角色）。", persona.name),
         };
         if let Err(error) = self.inner.rtc.start(&agent).await {
-            self.inner.store.end_call(&call.id, now, "failed").await?;
+            self.inner.store.end_call(&call.id, now, None, "failed").await?;
             return Err(ApiError::new(ErrorCode::UpstreamFailed)
                 .with_detail("语音服务暂时不可用，请稍后再试")
                 .with_source(error));
@@ -177,7 +177,12 @@ impl Companion {
                 tracing::warn!(call = call.id, error = %error, "could not stop the voice agent; its token expires anyway");
             }
         }
-        if let Some(ended) = self.inner.store.end_call(&call.id, self.now_ms(), reason).await? {
+        // A silent call is billed until its heartbeat was missed, not until noticed.
+        let billed_until = (reason == "heartbeat").then(|| {
+            let timeout = self.inner.platform.config.companion.heartbeat_timeout_secs;
+            call.heartbeat_at + i64::try_from(timeout).unwrap_or(i64::MAX / 2_000) * 1000
+        });
+        if let Some(ended) = self.inner.store.end_call(&call.id, self.now_ms(), billed_until, reason).await? {
             tracing::info!(call = call.id, reason, used_secs = ended.used_secs, "voice call ended");
         }
         Ok(())
