@@ -115,7 +115,7 @@ pub struct InternalConfig {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct StandinsConfig {
-    /// Serve local stand-ins for WeChat (and later payments and the AI provider) under
+    /// Serve local stand-ins for WeChat, WeChat Pay, Alipay and the AI provider under
     /// `/_standin/` on the public listener. Local mode only.
     pub enabled: bool,
     /// The payment stand-ins' own signing keys (WeChat Pay's platform key, Alipay's

@@ -100,3 +100,36 @@ async fn a_thumbs_down_is_stored_forwarded_and_listed_for_staff() {
     .await;
     assert!(forwarded.is_some(), "the thumbs-down reached the provider's feedback API");
 }
+
+#[tokio::test]
+async fn a_closed_tab_stops_the_reply_at_the_provider_and_keeps_it_as_partial() {
+    let app = spawn_companion().await;
+    let creator = app.sign_in().await;
+    let entry = json!({ "section": "achievement", "title": "首次登上春晚舞台", "year": 1998 });
+    let persona = app.persona_with_profile(&creator, "范冰冰", &[entry]).await;
+    let fan = app.sign_in().await;
+    let conversation = app.new_conversation(&fan.access_token, &persona).await;
+    let response = app.send_message(&fan.access_token, &conversation, "你第一次上春晚是哪年？").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let mut body = response.bytes_stream();
+    let mut seen = String::new();
+    while !seen.contains("\"delta\"") {
+        seen.push_str(&String::from_utf8_lossy(&futures::StreamExt::next(&mut body).await.unwrap().unwrap()));
+    }
+    drop(body);
+    let stopped = crate::helpers::eventually(std::time::Duration::from_secs(5), || async {
+        !app.ai_standin().await["stopped_tasks"].as_array().unwrap().is_empty()
+    })
+    .await;
+    assert!(stopped.is_some(), "the provider was not asked to stop");
+    let messages: Value = app
+        .get(&format!("/api/v1/companion/conversations/{conversation}/messages"), Some(&fan.access_token))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(messages[0]["state"], "partial");
+    assert!(messages[0]["text"].as_str().unwrap().starts_with("【本地替身"));
+    // The message was used: the reply had begun.
+    assert_eq!(app.quota(&fan.access_token).await["messages_left"], 19);
+}

@@ -62,17 +62,24 @@ impl TestApp {
 
     /// Waits until nothing of the persona is pending at the provider.
     pub async fn wait_until_synced(&self, persona_id: &str) {
+        self.wait_until_documents_synced(persona_id, 1).await;
+    }
+
+    /// Waits until the persona has at least `documents` (profile and posts), none of
+    /// them pending.
+    pub async fn wait_until_documents_synced(&self, persona_id: &str, documents: i64) {
         let synced = eventually(Duration::from_secs(30), || async {
             let states: Value =
                 self.internal(reqwest::Method::GET, "/companion/sync", None).await.json().await.unwrap();
-            states
-                .as_array()
-                .unwrap()
-                .iter()
-                .any(|state| state["persona_id"] == persona_id && state["pending"] == 0 && state["failed"] == 0)
+            states.as_array().unwrap().iter().any(|state| {
+                state["persona_id"] == persona_id
+                    && state["documents"].as_i64().unwrap() >= documents
+                    && state["pending"] == 0
+                    && state["failed"] == 0
+            })
         })
         .await;
-        assert!(synced.is_some(), "persona {persona_id} did not sync within 30 s");
+        assert!(synced.is_some(), "persona {persona_id} did not sync {documents} documents within 30 s");
     }
 
     pub async fn new_conversation(&self, token: &str, persona_id: &str) -> String {

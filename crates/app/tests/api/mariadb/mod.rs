@@ -5,6 +5,7 @@
 //! `.config/nextest.toml`). Started on SQLite by hand, they fail instead of passing.
 
 mod change_feed;
+mod companion;
 mod multi_instance;
 mod split_mode;
 
