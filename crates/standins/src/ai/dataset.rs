@@ -17,11 +17,16 @@ pub struct Document {
     pub text: String,
 }
 
+/// Like a real provider, a written document is `indexing` for a moment before it is
+/// `completed`, so that clients must wait for it.
+pub const INDEXING_TIME: std::time::Duration = std::time::Duration::from_millis(300);
+
 #[derive(Default)]
 pub struct Datasets {
     loaded: bool,
     pub documents: BTreeMap<String, Document>,
     index: Index,
+    written_at: std::collections::HashMap<String, std::time::Instant>,
 }
 
 impl Datasets {
@@ -47,7 +52,15 @@ impl Datasets {
         blob.put(BLOB_KEY, snapshot.into(), "application/json").await
     }
 
+    /// `completed` once the document's indexing time has passed, else `indexing`.
+    pub fn indexing_status(&self, id: &str) -> Option<&'static str> {
+        self.documents.get(id)?;
+        let written = self.written_at.get(id).copied();
+        Some(if written.is_some_and(|at| at.elapsed() < INDEXING_TIME) { "indexing" } else { "completed" })
+    }
+
     pub fn put(&mut self, id: &str, document: Document) {
+        self.written_at.insert(id.to_owned(), std::time::Instant::now());
         self.index.upsert(id, &document.text);
         self.documents.insert(id.to_owned(), document);
     }
@@ -57,12 +70,14 @@ impl Datasets {
         self.documents.remove(id).is_some()
     }
 
-    /// Passages of the dataset's documents whose name starts with `prefix`.
+    /// Passages of the dataset's indexed documents whose name starts with `prefix`.
     pub fn search(&self, dataset: &str, prefix: &str, query: &str, limit: usize) -> Vec<Hit> {
         self.index.search(query, limit, |id| {
-            self.documents
-                .get(id)
-                .is_some_and(|document| document.dataset == dataset && document.name.starts_with(prefix))
+            self.indexing_status(id) == Some("completed")
+                && self
+                    .documents
+                    .get(id)
+                    .is_some_and(|document| document.dataset == dataset && document.name.starts_with(prefix))
         })
     }
 }

@@ -25,7 +25,7 @@ use super::{
 };
 
 /// How the answer is cut for streaming, and the pause between pieces.
-const CHUNK_CHARS: usize = 6;
+const CHUNK_CHARS: usize = 4;
 const CHUNK_PAUSE: Duration = Duration::from_millis(40);
 
 #[derive(Clone)]
@@ -100,8 +100,8 @@ struct ByText {
     text: Option<String>,
 }
 
-fn document_json(id: &str, document: &Document) -> Value {
-    json!({ "id": id, "name": document.name, "indexing_status": "completed", "enabled": true,
+fn document_json(id: &str, document: &Document, status: &str) -> Value {
+    json!({ "id": id, "name": document.name, "indexing_status": status, "enabled": true,
             "word_count": document.text.chars().count() })
 }
 
@@ -128,7 +128,7 @@ async fn write(
     Datasets::save(snapshot, &state.platform.blob).await.map_err(internal)?;
     drop(datasets);
     state.observed.with(|seen| *seen.uploads.entry(name).or_default() += 1);
-    Ok(Json(json!({ "document": document_json(&id, &document), "batch": id })))
+    Ok(Json(json!({ "document": document_json(&id, &document, "indexing"), "batch": id })))
 }
 
 async fn create(
@@ -188,7 +188,7 @@ async fn list(
         .documents
         .iter()
         .filter(|(_, document)| document.dataset == dataset && document.name.contains(&keyword))
-        .map(|(id, document)| document_json(id, document))
+        .map(|(id, document)| document_json(id, document, datasets.indexing_status(id).unwrap_or("completed")))
         .collect();
     let total = found.len();
     let page: Vec<Value> = found.into_iter().take(limit).collect();
@@ -203,9 +203,11 @@ async fn indexing_status(
     state.authorized(&headers, true)?;
     let datasets = state.datasets().await?;
     let data: Vec<Value> = datasets
-        .documents
-        .get(&batch)
-        .map(|_| json!({ "id": batch, "indexing_status": "completed", "completed_segments": 1, "total_segments": 1 }))
+        .indexing_status(&batch)
+        .map(|status| {
+            json!({ "id": batch, "indexing_status": status, "total_segments": 1,
+                              "completed_segments": u32::from(status == "completed") })
+        })
         .into_iter()
         .collect();
     Ok(Json(json!({ "data": data })))

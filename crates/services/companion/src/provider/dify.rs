@@ -65,24 +65,50 @@ impl Dify {
             "name": name, "text": text,
         }));
         match self.dataset_call(request).await {
-            Ok(response) => Ok(Some(document_id(response).await?)),
+            Ok(response) => Ok(Some(self.indexed(response).await?)),
             Err(ProviderError::Status { status: 404, .. }) => Ok(None),
             Err(error) => Err(error),
         }
     }
+
+    /// Reads a create or update answer and waits until the document is indexed (so that
+    /// it is citable when we call it synced). A document still indexing after the wait
+    /// is an error: the upload is retried later, as an update.
+    async fn indexed(&self, response: reqwest::Response) -> ProviderResult<String> {
+        let body: Value = json_of(response).await?;
+        let id = body["document"]["id"]
+            .as_str()
+            .map(str::to_owned)
+            .ok_or_else(|| ProviderError::Protocol("no document.id in the answer".into()))?;
+        let Some(batch) = body["batch"].as_str().filter(|batch| !batch.is_empty()) else {
+            return Ok(id);
+        };
+        for _ in 0..INDEXING_POLLS {
+            let request = self.http.get(self.dataset_url(&format!("/documents/{batch}/indexing-status")));
+            let status: Value = json_of(self.dataset_call(request).await?).await?;
+            let states: Vec<&str> = status["data"]
+                .as_array()
+                .map(|data| data.iter().filter_map(|entry| entry["indexing_status"].as_str()).collect())
+                .unwrap_or_default();
+            if states.contains(&"error") {
+                return Err(ProviderError::Reported(format!("indexing of document {id} failed")));
+            }
+            if !states.is_empty() && states.iter().all(|state| *state == "completed") {
+                return Ok(id);
+            }
+            tokio::time::sleep(INDEXING_POLL).await;
+        }
+        Err(ProviderError::Reported(format!("document {id} is still indexing")))
+    }
 }
+
+/// How long an upload waits for the provider to index it.
+const INDEXING_POLLS: u32 = 20;
+const INDEXING_POLL: std::time::Duration = std::time::Duration::from_millis(500);
 
 async fn json_of<T: serde::de::DeserializeOwned>(response: reqwest::Response) -> ProviderResult<T> {
     let bytes = response.bytes().await?;
     serde_json::from_slice(&bytes).map_err(|error| ProviderError::Protocol(error.to_string()))
-}
-
-async fn document_id(response: reqwest::Response) -> ProviderResult<String> {
-    let body: Value = json_of(response).await?;
-    body["document"]["id"]
-        .as_str()
-        .map(str::to_owned)
-        .ok_or_else(|| ProviderError::Protocol("no document.id in the answer".into()))
 }
 
 /// The name a document has at the provider.
@@ -109,7 +135,7 @@ impl Knowledge for Dify {
             "indexing_technique": "high_quality",
             "process_rule": { "mode": "automatic" },
         }));
-        document_id(self.dataset_call(request).await?).await
+        self.indexed(self.dataset_call(request).await?).await
     }
 
     async fn remove(&self, _key: &str, provider_id: &str) -> ProviderResult<()> {
