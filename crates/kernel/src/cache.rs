@@ -35,6 +35,10 @@ impl<K: Eq + Hash + Clone, V: Clone> TtlCache<K, V> {
         entries.insert(key, (Instant::now(), value));
     }
 
+    pub fn clear(&self) {
+        self.entries.lock().unwrap_or_else(PoisonError::into_inner).clear();
+    }
+
     pub fn remove(&self, key: &K) {
         self.entries.lock().unwrap_or_else(PoisonError::into_inner).remove(key);
     }

@@ -192,4 +192,17 @@ impl TestApp {
         let page: Value = self.get(path, None).await.json().await.unwrap();
         page["items"].as_array().unwrap().iter().map(|post| post["id"].as_str().unwrap().to_owned()).collect()
     }
+
+    /// The feed's ids once they equal `expected`, within the 1 s that counts (and the hot
+    /// order made of them) may lag in the shared page cache; the last ids otherwise.
+    pub async fn feed_ids_settled(&self, path: &str, expected: &[String]) -> Vec<String> {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_millis(1500);
+        loop {
+            let ids = self.feed_ids(path).await;
+            if ids == expected || std::time::Instant::now() > deadline {
+                return ids;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+    }
 }

@@ -24,6 +24,7 @@ mod content_authorization;
 mod content_authorization_posts;
 mod content_discussion;
 mod content_feed;
+mod content_feed_cache;
 mod content_personas;
 mod content_photos;
 mod content_posts;

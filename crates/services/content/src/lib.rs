@@ -11,6 +11,7 @@ mod comments;
 mod cursor;
 pub mod domain;
 mod entries;
+mod feed_cache;
 mod hot;
 mod moderation;
 mod personas;
@@ -81,6 +82,7 @@ struct Inner {
     store: ContentStore,
     identity: Arc<dyn IdentityClient>,
     authenticator: Authenticator,
+    feed_cache: feed_cache::FeedCache,
 }
 
 impl FromRef<Content> for Authenticator {
@@ -92,7 +94,8 @@ impl FromRef<Content> for Authenticator {
 impl Content {
     pub fn build(platform: &Platform, authenticator: Authenticator, identity: Arc<dyn IdentityClient>) -> Self {
         let store = ContentStore::new(platform.db.clone());
-        Self { inner: Arc::new(Inner { platform: platform.clone(), store, identity, authenticator }) }
+        let feed_cache = feed_cache::FeedCache::new();
+        Self { inner: Arc::new(Inner { platform: platform.clone(), store, identity, authenticator, feed_cache }) }
     }
 
     pub fn routes(&self) -> ServiceRoutes {
@@ -101,7 +104,7 @@ impl Content {
             public: routes::public(self),
             internal: routes::internal(self),
             staff: axum::Router::new(),
-            workers: Vec::new(),
+            workers: vec![Box::pin(feed_cache::follow_invalidations(self.clone()))],
         }
     }
 

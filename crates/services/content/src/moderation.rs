@@ -111,6 +111,9 @@ impl Content {
             payload["reason"] = serde_json::json!(reason);
         }
         tx.commit(Change::new(kind, action, &persona_id, id, payload), now).await?;
+        if matches!(kind, ItemKind::Post | ItemKind::Persona) {
+            self.feeds_changed().await;
+        }
         tracing::info!(kind = kind.as_str(), id, action = action.as_str(), "content moderated");
         Ok(true)
     }

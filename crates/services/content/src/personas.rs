@@ -109,6 +109,7 @@ impl Content {
         }
         let change = Change::new(ItemKind::Persona, ChangeAction::Updated, &row.id, &row.id, persona_payload(&row));
         tx.commit(change, row.updated_at).await?;
+        self.feeds_changed().await;
         self.persona_detail(&row.id).await
     }
 

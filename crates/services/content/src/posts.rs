@@ -47,7 +47,7 @@ pub struct PostEdit {
     pub event_date: Option<Option<String>>,
 }
 
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct PostImageView {
     #[serde(flatten)]
     pub urls: PhotoUrls,
@@ -55,13 +55,13 @@ pub struct PostImageView {
     pub height: i64,
 }
 
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct PersonaRef {
     pub id: String,
     pub name: String,
 }
 
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct PostView {
     pub id: String,
     pub persona: Option<PersonaRef>,
@@ -83,7 +83,7 @@ pub struct PostView {
     pub edited_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct PostPage {
     pub items: Vec<PostView>,
     pub next_cursor: Option<String>,
@@ -148,6 +148,7 @@ impl Content {
             self.delete_image_objects(&images).await;
             return Err(error.into());
         }
+        self.feeds_changed().await;
         self.post_view(&id, Some(user)).await
     }
 
@@ -211,6 +212,7 @@ impl Content {
         }
         let change = Change::new(ItemKind::Post, ChangeAction::Updated, &post.persona_id, post_id, post_payload(&post));
         tx.commit(change, now).await?;
+        self.feeds_changed().await;
         self.post_view(post_id, Some(user)).await
     }
 
@@ -229,6 +231,7 @@ impl Content {
         store.bump_popularity(&mut tx, &post.persona_id, -POST_WEIGHT).await?;
         let change = Change::new(ItemKind::Post, ChangeAction::Deleted, &post.persona_id, post_id, post_payload(&post));
         tx.commit(change, now).await?;
+        self.feeds_changed().await;
         self.delete_image_objects(&stored_images(&post.images)?).await;
         Ok(())
     }

@@ -13,7 +13,7 @@ use crate::{
     Content,
 };
 
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct PhotoUrls {
     /// 256 px on the longest side.
     pub thumb_url: String,

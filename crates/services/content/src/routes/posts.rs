@@ -1,6 +1,7 @@
 use axum::{
     extract::{Multipart, Path, State},
-    http::StatusCode,
+    http::{header, StatusCode},
+    response::{IntoResponse, Response},
 };
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -36,16 +37,34 @@ pub(super) fn page_limit(limit: Option<i64>) -> ApiResult<i64> {
     }
 }
 
-/// The global feed of posts.
+/// The global feed of posts. Pages are shared by every reader for up to a second: like,
+/// dislike and comment counts may be that old; a new, edited, deleted or removed post
+/// shows at once.
 #[utoipa::path(get, path = "/posts", tag = "content", security((), ("bearer" = [])), params(FeedQuery),
     responses((status = 200, body = PostPage), (status = 422, body = Problem)))]
 pub async fn global_feed(
     State(content): State<Content>,
     MaybeUser(viewer): MaybeUser,
     ApiQuery(query): ApiQuery<FeedQuery>,
-) -> ApiResult<ApiJson<PostPage>> {
+) -> ApiResult<Response> {
     let sort = query.sort.unwrap_or_default();
-    Ok(ApiJson(content.feed(None, sort, query.cursor.as_deref(), page_limit(query.limit)?, viewer.as_ref()).await?))
+    feed_answer(&content, None, sort, &query, viewer.as_ref()).await
+}
+
+/// A feed page from the shared cache: its bytes for anonymous readers, with the viewer's
+/// own reactions added for signed-in ones.
+async fn feed_answer(
+    content: &Content,
+    persona_id: Option<&str>,
+    sort: FeedSort,
+    query: &FeedQuery,
+    viewer: Option<&CurrentUser>,
+) -> ApiResult<Response> {
+    let cached = content.cached_feed(persona_id, sort, query.cursor.as_deref(), page_limit(query.limit)?).await?;
+    Ok(match viewer {
+        None => ([(header::CONTENT_TYPE, "application/json")], cached.json.clone()).into_response(),
+        Some(viewer) => ApiJson(content.with_reactions(&cached, viewer).await?).into_response(),
+    })
 }
 
 /// A persona's posts.
@@ -56,13 +75,10 @@ pub async fn persona_feed(
     MaybeUser(viewer): MaybeUser,
     Path(persona_id): Path<String>,
     ApiQuery(query): ApiQuery<FeedQuery>,
-) -> ApiResult<ApiJson<PostPage>> {
+) -> ApiResult<Response> {
     let sort = query.sort.unwrap_or_default();
-    Ok(ApiJson(
-        content
-            .feed(Some(&persona_id), sort, query.cursor.as_deref(), page_limit(query.limit)?, viewer.as_ref())
-            .await?,
-    ))
+    content.live_persona(&persona_id).await?;
+    feed_answer(&content, Some(&persona_id), sort, &query, viewer.as_ref()).await
 }
 
 #[utoipa::path(get, path = "/posts/{post_id}", tag = "content", security((), ("bearer" = [])), params(("post_id" = String, Path)),

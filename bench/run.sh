@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# One command for every figure in bench/RESULTS.md:
+#   bench/run.sh [sqlite|mariadb]
+# Builds release, seeds a fresh database (sizes from bench/seed.sh: USERS, PERSONAS,
+# POSTS, COMMENTS_PER_POST), starts `yujie serve` and the ceiling server (a bare axum
+# handler serving the same page bytes from memory) on loopback, loads each with
+# `wrk -t2 -c16 -d$DURATION --latency`, and writes bench/results-<backend>.md.
+# Needs wrk (Debian: apt-get install wrk), sqlite3 or the mariadb client, and for
+# mariadb a server at $MYSQL_URL (default root@127.0.0.1:3306) and Redis at $REDIS_URL.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+backend=${1:-sqlite}
+DURATION=${DURATION:-10s}
+PORT=18080 STAFF_PORT=18081 CEILING_PORT=18090
+work=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
+command -v wrk >/dev/null || { echo "bench needs wrk (apt-get install wrk)" >&2; exit 1; }
+
+cargo build --release -q -p yujie -p yujie-bench-ceiling
+export YUJIE_PUBLIC__BIND=127.0.0.1:$PORT YUJIE_STAFF__BIND=127.0.0.1:$STAFF_PORT
+export YUJIE_STORAGE__LOCAL_DIR=$work/objects YUJIE_LOG__FILTER=warn
+export YUJIE_BILLING__LOCAL_KEYS_FILE=$work/keys.json
+if [ "$backend" = sqlite ]; then
+  export YUJIE_DATABASE__URL="sqlite://$work/bench.db?mode=rwc"
+  ./target/release/yujie migrate
+  bench/seed.sh sqlite | sqlite3 "$work/bench.db"
+else
+  db=yujie_bench_$$
+  mysql_args=(-h 127.0.0.1 -u root)
+  mariadb "${mysql_args[@]}" -e "DROP DATABASE IF EXISTS $db; CREATE DATABASE $db CHARACTER SET utf8mb4 COLLATE utf8mb4_bin"
+  export YUJIE_DATABASE__URL="mysql://root@127.0.0.1:3306/$db" YUJIE_REDIS__URL=${REDIS_URL:-redis://127.0.0.1:6379}
+  export YUJIE_REDIS__PREFIX=$db
+  ./target/release/yujie migrate
+  bench/seed.sh mariadb | mariadb "${mysql_args[@]}" "$db"
+  trap 'kill $(jobs -p) 2>/dev/null || true; mariadb -h 127.0.0.1 -u root -e "DROP DATABASE IF EXISTS '"$db"'"; rm -rf "$work"' EXIT
+fi
+
+./target/release/yujie serve >"$work/serve.log" 2>&1 &
+api=http://127.0.0.1:$PORT
+for _ in $(seq 1 100); do curl -sf "$api/healthz" >/dev/null && break; sleep 0.1; done
+
+# A signed-in user, through the WeChat stand-in (「模拟扫码」).
+login=$(curl -sf -XPOST "$api/api/v1/auth/wechat/logins")
+ticket=$(echo "$login" | python3 -c 'import json,sys; print(json.load(sys.stdin)["ticket"])')
+login_id=$(echo "$login" | python3 -c 'import json,sys; print(json.load(sys.stdin)["login_id"])')
+curl -sf -XPOST "$api/_standin/wechat/simulate-scan" -H 'content-type: application/json' -d "{\"ticket\":\"$ticket\"}" >/dev/null
+token=$(curl -sf "$api/api/v1/auth/wechat/logins/$login_id?timeout_secs=5" | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
+
+# The cursor 50 pages deep into the newest feed, a post and its comments.
+cursor=""
+for _ in $(seq 1 50); do
+  cursor=$(curl -sf "$api/api/v1/posts?sort=new&limit=20${cursor:+&cursor=$cursor}" | python3 -c 'import json,sys; print(json.load(sys.stdin)["next_cursor"])')
+done
+post=00000000-0000-7000-c000-000000050000
+
+hot="/api/v1/posts?sort=hot&limit=20"
+curl -sf "$api$hot" >"$work/page.json"
+./target/release/yujie-bench-ceiling "$work/page.json" $CEILING_PORT &
+for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$CEILING_PORT/" >/dev/null && break; sleep 0.1; done
+
+# name | url | extra wrk args | target share of the ceiling (%)
+runs=(
+  "ceiling (bare axum, same bytes)|http://127.0.0.1:$CEILING_PORT/||"
+  "hot feed, anonymous, page of 20|$api$hot||20"
+  "new feed, anonymous, 50 pages deep|$api/api/v1/posts?sort=new&limit=20&cursor=$cursor||20"
+  "hot feed, signed in|$api$hot|-H authorization:Bearer_TOKEN|10"
+  "post detail|$api/api/v1/posts/$post||10"
+  "comments of a post, page of 20|$api/api/v1/posts/$post/comments||10"
+)
+out=bench/results-$backend.md
+{
+  echo "# Results on $backend ($(date -u +%Y-%m-%d), wrk -t2 -c16 -d$DURATION, $(nproc) cores)"
+  echo
+  echo "Sizes: USERS=${USERS:-10000} PERSONAS=${PERSONAS:-1000} POSTS=${POSTS:-100000} COMMENTS_PER_POST=${COMMENTS_PER_POST:-2}; page bytes $(wc -c <"$work/page.json")."
+  echo
+  echo "| request | req/s | p50 | p99 | share of ceiling | target | met |"
+  echo "|---|---|---|---|---|---|---|"
+} >"$out"
+ceiling=0
+for run in "${runs[@]}"; do
+  IFS='|' read -r name url extra target <<<"$run"
+  args=()
+  [ -n "$extra" ] && args=(-H "authorization: Bearer $token")
+  result=$(wrk -t2 -c16 -d"$DURATION" --latency "${args[@]}" "$url")
+  rps=$(echo "$result" | awk '/Requests\/sec/ {printf "%d", $2}')
+  p50=$(echo "$result" | awk '$1 == "50%" {print $2}')
+  p99=$(echo "$result" | awk '$1 == "99%" {print $2}')
+  non2xx=$(echo "$result" | awk '/Non-2xx/ {print $NF}')
+  [ -n "$non2xx" ] && { echo "$name: $non2xx non-2xx answers" >&2; exit 1; }
+  if [ -z "$target" ]; then
+    ceiling=$rps
+    echo "| $name | $rps | $p50 | $p99 | 100 % | | |" >>"$out"
+  else
+    share=$((100 * rps / ceiling))
+    met=no; [ "$share" -ge "$target" ] && met=yes
+    echo "| $name | $rps | $p50 | $p99 | $share % | ≥ $target % | $met |" >>"$out"
+  fi
+  echo "$name: $rps req/s, p99 $p99" >&2
+done
+echo "wrote $out" >&2
