@@ -36,5 +36,6 @@ mod mariadb;
 mod platform;
 mod profile;
 mod sessions;
+mod sql_count;
 mod upload_memory;
 mod waits;
