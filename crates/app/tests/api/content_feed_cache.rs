@@ -16,6 +16,12 @@ async fn anonymous_feed(app: &TestApp) -> Vec<Value> {
     page["items"].as_array().unwrap().clone()
 }
 
+/// The texts of a post's comments page, as an anonymous reader sees it.
+async fn comments(app: &TestApp, post: &str) -> Vec<String> {
+    let page: Value = app.get(&format!("/api/v1/posts/{post}/comments"), None).await.json().await.unwrap();
+    page["items"].as_array().unwrap().iter().map(|comment| comment["text"].as_str().unwrap().to_owned()).collect()
+}
+
 async fn titles(app: &TestApp) -> Vec<String> {
     anonymous_feed(app).await.iter().map(|post| post["title"].as_str().unwrap().to_owned()).collect()
 }
@@ -94,4 +100,30 @@ async fn counts_catch_up_within_a_second_and_a_viewer_sees_their_own_reaction_at
     assert!(counted.is_some(), "the comment count was stale for more than {COUNT_LAG:?}");
     let anonymous = anonymous_feed(&app).await;
     assert!(anonymous[0]["my_reaction"].is_null(), "an anonymous page carries no one's reaction");
+}
+
+#[tokio::test]
+async fn a_post_and_its_comments_page_show_comment_writes_at_once() {
+    let app = spawn_app().await;
+    let member = app.member().await;
+    let persona = app.create_persona(&member.access_token, "王菲", &[]).await;
+    let post = app.post(&member.access_token, persona["id"].as_str().unwrap(), "红馆").await;
+    assert!(comments(&app, &post).await.is_empty());
+    let first = app.comment(&member.access_token, &post, "第一", None).await;
+    assert_eq!(comments(&app, &post).await, ["第一"], "a new comment shows at once");
+    let deleted = app
+        .http
+        .delete(app.url(&format!("/api/v1/comments/{}", first["id"].as_str().unwrap())))
+        .header("authorization", bearer(&member.access_token));
+    assert_eq!(deleted.send().await.unwrap().status(), StatusCode::NO_CONTENT);
+    assert!(comments(&app, &post).await.iter().all(|text| text != "第一"), "a deleted comment leaves at once");
+    let second = app.comment(&member.access_token, &post, "第二", None).await;
+    app.moderate("comment", second["id"].as_str().unwrap(), Some("违规")).await;
+    assert!(comments(&app, &post).await.iter().all(|text| text != "第二"), "a removed comment leaves at once");
+    let detail = eventually(COUNT_LAG, || async {
+        let post: Value = app.get(&format!("/api/v1/posts/{post}"), None).await.json().await.unwrap();
+        post["comment_count"] == 0
+    })
+    .await;
+    assert!(detail.is_some(), "the post's comment count caught up within {COUNT_LAG:?}");
 }

@@ -103,6 +103,7 @@ impl Content {
                 .await?;
         }
         tx.commit().await?;
+        self.discussions_changed().await;
         let mut views = self.comment_views(vec![row], Some(user), false).await?;
         views.pop().ok_or_else(|| ApiError::not_found("comment"))
     }
@@ -124,6 +125,7 @@ impl Content {
         }
         self.uncount_comment(&mut tx, &comment, -1).await?;
         tx.commit().await?;
+        self.discussions_changed().await;
         Ok(())
     }
 

@@ -1,14 +1,21 @@
-//! Rendered feed pages, shared by every reader for up to a second.
+//! Rendered pages, shared by every reader for up to a second.
 //!
-//! A feed page is the same for every anonymous reader, so it is rendered once and served
-//! as bytes. A write that changes which posts a page shows or what they say (a post
-//! created, edited, deleted, removed or restored; a persona renamed, removed or restored)
-//! clears the cache on this instance at once and on the others through the key-value
-//! store's notifications. Like and comment counts are not invalidated: they are at most
-//! [`FEED_CACHE_TTL`] old, as the API documents. Signed-in readers get the cached page
-//! with their own reactions looked up for its ids.
+//! A feed page, a post's detail and a comments page are the same for every anonymous
+//! reader, so each is rendered once and served as bytes. A write that changes which
+//! posts a feed shows or what they say (a post created, edited, deleted, removed or
+//! restored; a persona renamed, removed or restored) clears every page; a comment
+//! written, deleted or removed clears the discussion pages (details and comments). Both
+//! happen on this instance at once and on the others through the key-value store's
+//! notifications. Like and comment counts are not invalidated: they are at most
+//! [`FEED_CACHE_TTL`] old, as the API documents. Signed-in readers get the cached feed
+//! page with their own reactions looked up for its ids; their post details and comment
+//! pages are rendered for them.
 
-use std::{sync::Arc, time::Duration};
+use std::{
+    collections::HashMap,
+    sync::{Arc, Mutex, PoisonError},
+    time::Duration,
+};
 
 use bytes::Bytes;
 use yujie_kernel::{auth::CurrentUser, cache::TtlCache, ApiError, ApiResult};
@@ -19,7 +26,8 @@ use crate::{domain::ReactionValue, posts::PostPage, store::FeedSort, Content};
 pub const FEED_CACHE_TTL: Duration = Duration::from_secs(1);
 /// Pages kept at most; past it, expired ones go, then all.
 const CAPACITY: usize = 10_000;
-const CHANNEL: &str = "content:feeds-changed";
+const FEEDS_CHANGED: &str = "content:feeds-changed";
+const DISCUSSIONS_CHANGED: &str = "content:discussions-changed";
 
 /// A page and its JSON.
 pub struct CachedPage {
@@ -29,11 +37,34 @@ pub struct CachedPage {
 
 pub struct FeedCache {
     pages: TtlCache<String, Arc<CachedPage>>,
+    /// Anonymous post details and comment pages, as JSON.
+    discussions: TtlCache<String, Bytes>,
+    /// One render per key at a time: when a page expires under load, one reader renders
+    /// it and the others wait for that, instead of all querying the database at once.
+    renders: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
 }
 
 impl FeedCache {
     pub fn new() -> Self {
-        Self { pages: TtlCache::new(FEED_CACHE_TTL, CAPACITY) }
+        Self {
+            pages: TtlCache::new(FEED_CACHE_TTL, CAPACITY),
+            discussions: TtlCache::new(FEED_CACHE_TTL, CAPACITY),
+            renders: Mutex::default(),
+        }
+    }
+
+    fn clear_all(&self) {
+        self.pages.clear();
+        self.discussions.clear();
+    }
+
+    /// The lock that one render of `key` holds.
+    fn render_lock(&self, key: &str) -> Arc<tokio::sync::Mutex<()>> {
+        let mut renders = self.renders.lock().unwrap_or_else(PoisonError::into_inner);
+        if renders.len() >= CAPACITY {
+            renders.retain(|_, lock| Arc::strong_count(lock) > 1);
+        }
+        renders.entry(key.to_owned()).or_default().clone()
     }
 }
 
@@ -48,6 +79,11 @@ impl Content {
     ) -> ApiResult<Arc<CachedPage>> {
         let key = format!("{}|{sort:?}|{}|{limit}", persona_id.unwrap_or(""), cursor.unwrap_or(""));
         let cache = &self.inner.feed_cache.pages;
+        if let Some(page) = cache.get(&key) {
+            return Ok(page);
+        }
+        let lock = self.inner.feed_cache.render_lock(&key);
+        let _rendering = lock.lock().await;
         if let Some(page) = cache.get(&key) {
             return Ok(page);
         }
@@ -69,28 +105,66 @@ impl Content {
         Ok(page)
     }
 
+    /// A post's detail or a comments page for anonymous readers, as JSON, from the cache
+    /// when it is fresh.
+    pub async fn cached_discussion<T, F>(&self, key: String, render: F) -> ApiResult<Bytes>
+    where
+        T: serde::Serialize,
+        F: std::future::Future<Output = ApiResult<T>>,
+    {
+        let cache = &self.inner.feed_cache.discussions;
+        if let Some(json) = cache.get(&key) {
+            return Ok(json);
+        }
+        let lock = self.inner.feed_cache.render_lock(&key);
+        let _rendering = lock.lock().await;
+        if let Some(json) = cache.get(&key) {
+            return Ok(json);
+        }
+        let json: Bytes = serde_json::to_vec(&render.await?).map_err(ApiError::internal)?.into();
+        cache.insert(key, json.clone());
+        Ok(json)
+    }
+
     /// Drops every cached page here, and tells the other instances to.
     pub(crate) async fn feeds_changed(&self) {
-        self.inner.feed_cache.pages.clear();
-        if let Err(error) = self.inner.platform.kv.publish(CHANNEL).await {
-            tracing::warn!(error = format!("{error:#}"), "other instances keep feed pages up to their lifetime");
+        self.inner.feed_cache.clear_all();
+        self.publish(FEEDS_CHANGED).await;
+    }
+
+    /// Drops the cached discussion pages here, and tells the other instances to.
+    pub(crate) async fn discussions_changed(&self) {
+        self.inner.feed_cache.discussions.clear();
+        self.publish(DISCUSSIONS_CHANGED).await;
+    }
+
+    async fn publish(&self, channel: &str) {
+        if let Err(error) = self.inner.platform.kv.publish(channel).await {
+            tracing::warn!(error = format!("{error:#}"), "other instances keep their pages up to their lifetime");
         }
     }
 }
 
-/// Clears this instance's pages when another instance changed a feed.
+/// Clears this instance's pages when another instance changed what they show.
 pub async fn follow_invalidations(content: Content) -> anyhow::Result<()> {
     let platform = content.inner.platform.clone();
-    let mut changes = platform.kv.subscribe(CHANNEL);
+    let mut feeds = platform.kv.subscribe(FEEDS_CHANGED);
+    let mut discussions = platform.kv.subscribe(DISCUSSIONS_CHANGED);
+    let cache = &content.inner.feed_cache;
     loop {
-        tokio::select! {
+        let alive = tokio::select! {
             () = platform.shutdown.cancelled() => return Ok(()),
-            alive = changes.notified() => {
-                content.inner.feed_cache.pages.clear();
-                if !alive {
-                    return Ok(());
-                }
+            alive = feeds.notified() => {
+                cache.clear_all();
+                alive
             }
+            alive = discussions.notified() => {
+                cache.discussions.clear();
+                alive
+            }
+        };
+        if !alive {
+            return Ok(());
         }
     }
 }

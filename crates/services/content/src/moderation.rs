@@ -132,6 +132,7 @@ impl Content {
             self.uncount_comment(&mut tx, &comment, if reason.is_some() { -1 } else { 1 }).await?;
         }
         tx.commit().await?;
+        self.discussions_changed().await;
         Ok(true)
     }
 

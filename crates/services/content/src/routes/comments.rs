@@ -1,6 +1,7 @@
 use axum::{
     extract::{Path, State},
-    http::StatusCode,
+    http::{header, StatusCode},
+    response::{IntoResponse, Response},
 };
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -44,13 +45,20 @@ pub async fn list_comments(
     MaybeUser(viewer): MaybeUser,
     Path(post_id): Path<String>,
     ApiQuery(query): ApiQuery<CommentsQuery>,
-) -> ApiResult<ApiJson<CommentPage>> {
+) -> ApiResult<Response> {
     let hot = query.sort.unwrap_or_default() == CommentSort::Hot;
-    Ok(ApiJson(
-        content
-            .list_comments(&post_id, hot, query.cursor.as_deref(), page_limit(query.limit)?, viewer.as_ref())
-            .await?,
-    ))
+    let (cursor, limit) = (query.cursor.as_deref(), page_limit(query.limit)?);
+    Ok(match viewer {
+        Some(viewer) => {
+            ApiJson(content.list_comments(&post_id, hot, cursor, limit, Some(&viewer)).await?).into_response()
+        }
+        None => {
+            let key = format!("comments|{post_id}|{hot}|{}|{limit}", cursor.unwrap_or(""));
+            let json =
+                content.cached_discussion(key, content.list_comments(&post_id, hot, cursor, limit, None)).await?;
+            ([(header::CONTENT_TYPE, "application/json")], json).into_response()
+        }
+    })
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

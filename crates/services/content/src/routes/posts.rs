@@ -87,8 +87,14 @@ pub async fn get_post(
     State(content): State<Content>,
     MaybeUser(viewer): MaybeUser,
     Path(post_id): Path<String>,
-) -> ApiResult<ApiJson<PostView>> {
-    Ok(ApiJson(content.post_view(&post_id, viewer.as_ref()).await?))
+) -> ApiResult<Response> {
+    Ok(match viewer {
+        Some(viewer) => ApiJson(content.post_view(&post_id, Some(&viewer)).await?).into_response(),
+        None => {
+            let json = content.cached_discussion(format!("post|{post_id}"), content.post_view(&post_id, None)).await?;
+            ([(header::CONTENT_TYPE, "application/json")], json).into_response()
+        }
+    })
 }
 
 /// Publishes a post (members only): multipart with `persona_id`, `title`, `text`, an
