@@ -35,9 +35,14 @@ else
   trap 'kill $(jobs -p) 2>/dev/null || true; mariadb -h 127.0.0.1 -u root -e "DROP DATABASE IF EXISTS '"$db"'"; rm -rf "$work"' EXIT
 fi
 
+started=$(date +%s%N)
 ./target/release/yujie serve >"$work/serve.log" 2>&1 &
+serve_pid=$!
 api=http://127.0.0.1:$PORT
-for _ in $(seq 1 100); do curl -sf "$api/healthz" >/dev/null && break; sleep 0.1; done
+for _ in $(seq 1 1000); do curl -sf "$api/healthz" >/dev/null && break; sleep 0.01; done
+cold_start_ms=$(( ($(date +%s%N) - started) / 1000000 ))
+sleep 1
+idle_rss_mb=$(awk '/VmRSS/ {printf "%.1f", $2 / 1024}' "/proc/$serve_pid/status")
 
 # A signed-in user, through the WeChat stand-in (「模拟扫码」).
 login=$(curl -sf -XPOST "$api/api/v1/auth/wechat/logins")
@@ -72,6 +77,9 @@ out=bench/results-$backend.md
   echo "# Results on $backend ($(date -u +%Y-%m-%d), wrk -t2 -c16 -d$DURATION, $(nproc) cores)"
   echo
   echo "Sizes: USERS=${USERS:-10000} PERSONAS=${PERSONAS:-1000} POSTS=${POSTS:-100000} COMMENTS_PER_POST=${COMMENTS_PER_POST:-2}; page bytes $(wc -c <"$work/page.json")."
+  echo
+  echo "Cold start of \`yujie serve\` (spawn to first \`/healthz\` 200, migrations applied): $cold_start_ms ms (target < 1,000);"
+  echo "idle RSS one second later: $idle_rss_mb MB (target < 50)."
   echo
   echo "| request | req/s | p50 | p99 | share of ceiling | target | met |"
   echo "|---|---|---|---|---|---|---|"

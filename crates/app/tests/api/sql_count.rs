@@ -68,15 +68,21 @@ async fn a_post_with_its_comments_takes_the_same_statements_however_many_there_a
     let small = discussed_post(&app, 1, 1).await;
     let large = discussed_post(&app, 20, 5).await;
     let viewer = app.sign_in().await;
-    // The viewer's session and ban state are cached after their first request.
-    assert_eq!(app.get("/api/v1/me", Some(&viewer.access_token)).await.status(), StatusCode::OK);
 
+    // Anonymous pages are counted once, when they are rendered (then they are cached).
+    // Signed-in ones are rendered for each request: the least of three tries is counted,
+    // because the viewer's cached session state (1 s) can expire between two of them.
     let mut counts = Vec::new();
     for post in [&small, &large] {
         for token in [None, Some(viewer.access_token.as_str())] {
-            let detail = statements_of(&counter, app.get(&format!("/api/v1/posts/{post}"), token)).await;
-            let comments =
-                statements_of(&counter, app.get(&format!("/api/v1/posts/{post}/comments?limit=20"), token)).await;
+            let tries = if token.is_some() { 3 } else { 1 };
+            let (mut detail, mut comments) = (usize::MAX, usize::MAX);
+            for _ in 0..tries {
+                let path = format!("/api/v1/posts/{post}");
+                detail = detail.min(statements_of(&counter, app.get(&path, token)).await);
+                let path = format!("/api/v1/posts/{post}/comments?limit=20");
+                comments = comments.min(statements_of(&counter, app.get(&path, token)).await);
+            }
             counts.push((detail, comments));
         }
     }
