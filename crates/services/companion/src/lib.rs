@@ -27,9 +27,6 @@ use yujie_content::ContentClient;
 use yujie_db::Migrations;
 use yujie_kernel::{auth::Authenticator, config::STANDIN_PATH, Platform, ServiceRoutes};
 
-pub use chat::ReplySignal;
-pub use quota::{quota_day, QuotaView};
-
 use crate::{
     metrics::CompanionMetrics,
     provider::{openai::SqlIndex, Provider},
@@ -45,9 +42,6 @@ pub fn migrations() -> Migrations {
         mysql: sqlx::migrate!("migrations/mysql"),
     }
 }
-
-/// The path of the voice provider's callback on the public listener, under `/api/v1`.
-pub const VOICE_CALLBACK_PATH: &str = "/companion/voice/callback";
 
 /// The companion service; the state of its routes.
 #[derive(Clone)]
