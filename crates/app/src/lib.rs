@@ -7,6 +7,7 @@ mod registry;
 mod serve;
 mod services;
 mod startup;
+mod web;
 
 pub use services::{ServiceSet, ALL_SERVICES};
 pub use startup::{migrate, Application};

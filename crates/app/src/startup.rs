@@ -10,7 +10,7 @@ use yujie_blob::Blob;
 use yujie_db::Db;
 use yujie_kernel::{
     auth::TokenKeys,
-    http::{finish, HttpMetrics, Listener},
+    http::{finish, not_found, HttpMetrics, Listener},
     service::Worker,
     wait::WaitSlots,
     Clock, Config, Metrics, Platform, ServiceRoutes,
@@ -22,6 +22,7 @@ use crate::{
     registry::{Peers, SERVICES},
     serve::{serve, ConnectionLimits},
     services::ServiceSet,
+    web::{serve_app, WebApp},
 };
 
 /// The running product: two bound listeners with their routers, and the workers.
@@ -171,9 +172,13 @@ fn assemble(platform: &Platform, parts: Vec<ServiceRoutes>) -> (Router, Router, 
         );
     }
     public = mount_standins(public, platform);
+    public = match WebApp::load(&platform.config.web) {
+        Some(app) => public.fallback(move |request| serve_app(app.clone(), request)),
+        None => public.fallback(not_found),
+    };
     // The staff listener is intranet-only, so Prometheus scrapes it without a token.
     let metrics = platform.metrics.clone();
-    staff = staff.route(
+    staff = staff.fallback(not_found).route(
         "/metrics",
         get(move || async move {
             (

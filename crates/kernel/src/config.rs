@@ -19,6 +19,7 @@ mod http;
 mod log;
 mod media;
 mod storage;
+mod web;
 mod wechat;
 pub use billing::{AlipayConfig, BillingConfig, PlanConfig, PlatformKey, WechatPayConfig};
 pub use companion::{CompanionConfig, DifyConfig, OpenaiConfig, ProviderKind, VoiceConfig};
@@ -26,6 +27,7 @@ pub use http::{HttpConfig, RateRule};
 pub use log::{LogConfig, LogFormat};
 pub use media::MediaConfig;
 pub use storage::{S3UrlMode, StorageBackend, StorageConfig};
+pub use web::WebConfig;
 pub use wechat::{WechatConfig, WechatMessageMode};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -46,6 +48,7 @@ pub struct Config {
     /// loopback only unless this is set (a shared demo box, on purpose).
     pub allow_public_bind: bool,
     pub public: ListenerConfig,
+    pub web: WebConfig,
     pub staff: ListenerConfig,
     pub database: DatabaseConfig,
     pub redis: RedisConfig,
@@ -153,6 +156,7 @@ impl Default for Config {
             mode: Mode::Local,
             allow_public_bind: false,
             public: ListenerConfig { bind: "127.0.0.1:8080".into(), base_url: String::new() },
+            web: WebConfig::default(),
             staff: ListenerConfig { bind: "127.0.0.1:8081".into(), base_url: String::new() },
             database: DatabaseConfig::default(),
             redis: RedisConfig::default(),

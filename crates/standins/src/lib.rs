@@ -7,12 +7,17 @@ pub mod ai;
 pub mod payments;
 pub mod wechat;
 
-use axum::Router;
+use axum::{routing::get, Json, Router};
 use yujie_kernel::Platform;
+
+/// The parties stood in for. `GET /_standin` lists them: the web app asks it to know
+/// it runs in local mode and shows its 「模拟扫码」 and 「模拟支付」 buttons.
+const PARTIES: [&str; 4] = ["wechat", "wechatpay", "alipay", "ai"];
 
 /// Every stand-in's routes, to nest under `/_standin`.
 pub fn router(platform: &Platform) -> Router {
     Router::new()
+        .route("/", get(|| async { Json(serde_json::json!({ "standins": PARTIES })) }))
         .nest("/wechat", wechat::router(platform))
         .nest("/wechatpay", payments::wechatpay::router(platform))
         .nest("/alipay", payments::alipay::router(platform))

@@ -34,6 +34,7 @@ async fn call(app: &TestApp, route: &str, f: &Fixture, token: Option<&str>) -> S
     }
     let (method, path, body): (Method, String, Option<Value>) = match route {
         "global feed" => (Method::GET, "/api/v1/posts?sort=hot".into(), None),
+        "own posts" => (Method::GET, "/api/v1/me/posts".into(), None),
         "persona feed" => (Method::GET, format!("/api/v1/personas/{}/posts", f.persona_id), None),
         "post" => (Method::GET, format!("/api/v1/posts/{p}"), None),
         "comments" => (Method::GET, format!("/api/v1/posts/{p}/comments"), None),
@@ -81,8 +82,9 @@ async fn post_routes_by_role() {
     let persona = app.create_persona(&author.access_token, "范冰冰", &[]).await;
     let persona_id = persona["id"].as_str().unwrap().to_owned();
     // Visitor, user, member, author, banned author. Banned members read as visitors.
-    let table: [(&str, [S; 5]); 15] = [
+    let table: [(&str, [S; 5]); 16] = [
         ("global feed", [S::OK; 5]),
+        ("own posts", [S::UNAUTHORIZED, S::OK, S::OK, S::OK, S::FORBIDDEN]),
         ("persona feed", [S::OK; 5]),
         ("post", [S::OK; 5]),
         ("comments", [S::OK; 5]),

@@ -60,6 +60,7 @@ impl TestBackend {
             config.storage.s3_url_mode = yujie_kernel::config::S3UrlMode::Presigned;
         }
         config.log.filter = "warn".into();
+        config.web.dir = String::new();
         // Generated once per machine and shared by every test: RSA key generation is slow.
         config.billing.local_keys_file =
             std::env::temp_dir().join("yujie-test-payment-keys.json").display().to_string();

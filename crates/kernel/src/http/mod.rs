@@ -52,13 +52,14 @@ impl Listener {
 }
 
 /// Wraps a listener's routes with the shared middleware: request ids, request logs,
-/// metrics, CORS (public only), body limits and problem+json fallbacks.
+/// metrics, CORS (public only), body limits and the problem+json answer to a wrong
+/// method. The caller sets the fallback for unknown paths first (`not_found`, or the web
+/// app on the public listener), so the middleware covers it too.
 pub fn finish(router: Router, platform: &Platform, listener: Listener, metrics: &HttpMetrics) -> Router {
     let observe = ObserveState { metrics: metrics.clone(), listener: listener.label() };
     let mut router = router
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz).with_state(platform.clone()))
-        .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(axum::middleware::from_fn(request_head_limits))
         .layer(axum::middleware::from_fn_with_state(observe, observe::record))
@@ -107,7 +108,8 @@ async fn request_head_limits(request: Request, next: axum::middleware::Next) -> 
     next.run(request).await
 }
 
-async fn not_found() -> ApiError {
+/// The problem+json 404 for a path no route serves.
+pub async fn not_found() -> ApiError {
     ApiError::new(ErrorCode::NotFound).with_detail("no such route")
 }
 

@@ -12,7 +12,7 @@ use crate::{
     cursor::{decode_cursor, into_page},
     domain::{EventDate, PostText, PostTitle, ReactionValue},
     moderation::ItemKind,
-    store::{Change, ChangeAction, FeedSort, PostRow, POST_WEIGHT},
+    store::{Change, ChangeAction, FeedScope, FeedSort, PostRow, POST_WEIGHT},
     text::render_html,
     views::{Authors, PhotoUrls},
     Content,
@@ -254,11 +254,21 @@ impl Content {
             self.live_persona(persona_id).await?;
         }
         let after = cursor.map(decode_cursor).transpose()?;
-        let rows = self.inner.store.feed(persona_id, sort, after.as_ref(), limit).await?;
+        let scope = if persona_id.is_some() { FeedScope::Persona } else { FeedScope::Global };
+        let rows = self.inner.store.feed(scope, persona_id, sort, after.as_ref(), limit).await?;
         let (rows, next_cursor) = into_page(rows, limit, |last| {
             (if sort == FeedSort::Hot { last.hot_rank } else { last.created_at }, last.id.as_str())
         });
         Ok(PostPage { items: self.post_views(rows, viewer).await?, next_cursor })
+    }
+
+    /// The user's own visible posts, newest first.
+    pub async fn author_feed(&self, user: &CurrentUser, cursor: Option<&str>, limit: i64) -> ApiResult<PostPage> {
+        let after = cursor.map(decode_cursor).transpose()?;
+        let store = &self.inner.store;
+        let rows = store.feed(FeedScope::Author, Some(&user.user_id), FeedSort::New, after.as_ref(), limit).await?;
+        let (rows, next_cursor) = into_page(rows, limit, |last| (last.created_at, last.id.as_str()));
+        Ok(PostPage { items: self.post_views(rows, Some(user)).await?, next_cursor })
     }
 
     async fn post_views(&self, rows: Vec<PostRow>, viewer: Option<&CurrentUser>) -> ApiResult<Vec<PostView>> {

@@ -10,11 +10,17 @@ pub use internal::internal;
 use utoipa_axum::{router::OpenApiRouter, routes};
 use yujie_kernel::http::rate_limit::{enforce, limit_waits, RateKey, RouteLimit};
 
-use crate::Companion;
+use crate::{chat::ReplySignal, Companion};
+
+/// The JSON of each `reply` event of a message's stream: no route body names it, so it
+/// is listed here for clients to generate its type.
+#[derive(utoipa::OpenApi)]
+#[openapi(components(schemas(ReplySignal)))]
+struct StreamSchemas;
 
 pub fn public(companion: &Companion) -> OpenApiRouter {
     let platform = &companion.inner.platform;
-    OpenApiRouter::new()
+    OpenApiRouter::with_openapi(<StreamSchemas as utoipa::OpenApi>::openapi())
         .routes(routes!(chat::quota))
         .routes(routes!(chat::conversations, chat::start_conversation))
         .routes(routes!(chat::messages))

@@ -17,14 +17,23 @@ use yujie_kernel::http::{
     upload_body_limit,
 };
 
-use crate::Content;
+use crate::{
+    store::{FeedSort, PersonaSort},
+    Content,
+};
+
+/// Schemas that only query parameters name: the routes' bodies do not bring them into
+/// the document, so they are listed here (without them `$ref`s dangle).
+#[derive(utoipa::OpenApi)]
+#[openapi(components(schemas(FeedSort, PersonaSort, comments::CommentSort)))]
+struct QuerySchemas;
 
 pub fn public(content: &Content) -> OpenApiRouter {
     let platform = &content.inner.platform;
     let limited = |router: OpenApiRouter<Content>, rule: &'static str| {
         router.route_layer(from_fn_with_state(RouteLimit::new(platform, rule, RateKey::UserOrIp), enforce))
     };
-    OpenApiRouter::new()
+    OpenApiRouter::with_openapi(<QuerySchemas as utoipa::OpenApi>::openapi())
         .routes(routes!(personas::list_personas))
         .routes(routes!(personas::search_personas))
         .routes(routes!(personas::get_persona))
@@ -46,6 +55,7 @@ pub fn public(content: &Content) -> OpenApiRouter {
         .routes(routes!(posts::global_feed))
         .routes(routes!(posts::persona_feed))
         .routes(routes!(posts::get_post))
+        .routes(routes!(posts::own_posts))
         .routes(routes!(comments::list_comments))
         .routes(routes!(comments::list_replies))
         .merge(limited(

@@ -67,6 +67,26 @@ async fn feed_answer(
     })
 }
 
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct OwnPostsQuery {
+    pub cursor: Option<String>,
+    /// 1 to 50, default 20.
+    pub limit: Option<i64>,
+}
+
+/// The caller's own posts, newest first (those others can see: not deleted, not removed).
+#[utoipa::path(get, path = "/me/posts", tag = "content", security(("bearer" = [])), params(OwnPostsQuery),
+    responses((status = 200, body = PostPage), (status = 401, body = Problem), (status = 403, body = Problem),
+              (status = 422, body = Problem)))]
+pub async fn own_posts(
+    State(content): State<Content>,
+    user: CurrentUser,
+    ApiQuery(query): ApiQuery<OwnPostsQuery>,
+) -> ApiResult<ApiJson<PostPage>> {
+    Ok(ApiJson(content.author_feed(&user, query.cursor.as_deref(), page_limit(query.limit)?).await?))
+}
+
 /// A persona's posts.
 #[utoipa::path(get, path = "/personas/{persona_id}/posts", tag = "content", security((), ("bearer" = [])), params(("persona_id" = String, Path), FeedQuery),
     responses((status = 200, body = PostPage), (status = 404, body = Problem), (status = 422, body = Problem)))]

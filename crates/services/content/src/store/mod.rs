@@ -23,7 +23,7 @@ pub use counters::{Counted, CounterDelta};
 pub use entries::EntryRow;
 pub use personas::{PersonaRow, PersonaSort};
 pub use photos::PhotoRow;
-pub use posts::{FeedSort, PostRow};
+pub use posts::{FeedScope, FeedSort, PostRow};
 pub use reactions::Toggle;
 pub use reports::ReportRow;
 

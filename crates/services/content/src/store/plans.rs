@@ -6,7 +6,7 @@
 use sqlx::Row as _;
 use yujie_db::{Backend, Db};
 
-use super::posts::{feed_sql, FeedSort};
+use super::posts::{feed_sql, FeedScope, FeedSort};
 
 /// The shape that made MariaDB drive from `personas` and sort every post: many personas,
 /// and posts in the tens of thousands.
@@ -41,8 +41,9 @@ async fn seeded_database() -> (Db, Option<(String, String)>) {
         let rows: Vec<String> = (start..(start + BATCH).min(POSTS))
             .map(|n| {
                 format!(
-                    "('post{n:06}', 'p{:04}', 'u', 't', 'b', '[]', 0, 0, 0, {}, {n})",
+                    "('post{n:06}', 'p{:04}', 'u{:04}', 't', 'b', '[]', 0, 0, 0, {}, {n})",
                     n % PERSONAS,
+                    n % 97,
                     n * 7919 % POSTS
                 )
             })
@@ -110,24 +111,28 @@ async fn plan_problems(db: &Db, sql: &str, binds: &[Bind]) -> Vec<String> {
 #[tokio::test]
 async fn every_feed_query_walks_its_index() {
     let (db, mysql) = seeded_database().await;
-    for sort in [FeedSort::New, FeedSort::Hot] {
-        for for_persona in [false, true] {
-            for after_cursor in [false, true] {
-                let sql = feed_sql(for_persona, sort, after_cursor);
-                let mut binds = Vec::new();
-                if for_persona {
-                    binds.push(Bind::Text("p0007"));
-                }
-                if after_cursor {
-                    binds.extend([Bind::Int(1500), Bind::Int(1500), Bind::Text("post001500")]);
-                }
-                binds.push(Bind::Int(21));
-                let problems = plan_problems(&db, &sql, &binds).await;
-                assert!(
-                    problems.is_empty(),
-                    "{sort:?}, persona: {for_persona}, cursor: {after_cursor}: {problems:?}\n{sql}"
-                );
+    let scopes = [
+        (FeedScope::Global, FeedSort::New),
+        (FeedScope::Global, FeedSort::Hot),
+        (FeedScope::Persona, FeedSort::New),
+        (FeedScope::Persona, FeedSort::Hot),
+        (FeedScope::Author, FeedSort::New),
+    ];
+    for (scope, sort) in scopes {
+        for after_cursor in [false, true] {
+            let sql = feed_sql(scope, sort, after_cursor);
+            let mut binds = Vec::new();
+            match scope {
+                FeedScope::Global => {}
+                FeedScope::Persona => binds.push(Bind::Text("p0007")),
+                FeedScope::Author => binds.push(Bind::Text("u0003")),
             }
+            if after_cursor {
+                binds.extend([Bind::Int(1500), Bind::Int(1500), Bind::Text("post001500")]);
+            }
+            binds.push(Bind::Int(21));
+            let problems = plan_problems(&db, &sql, &binds).await;
+            assert!(problems.is_empty(), "{sort:?}, {scope:?}, cursor: {after_cursor}: {problems:?}\n{sql}");
         }
     }
     drop(db);

@@ -40,12 +40,23 @@ pub enum FeedSort {
     Hot,
 }
 
+/// Which posts a feed holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FeedScope {
+    /// Everyone's.
+    Global,
+    /// One persona's (bound first).
+    Persona,
+    /// One author's (bound first); sorted by new only (`posts_author_new`).
+    Author,
+}
+
 /// The SQL of a feed page. `posts` is the only table in `FROM`, so both databases walk
-/// the sort index (`posts_new`, `posts_hot`, or the persona's `posts_persona_*`) in
-/// order and stop after the page; a removed persona is checked per row by primary key.
-/// (With a join, MariaDB drove from `personas` and sorted every post in a temporary
-/// table: ~400 ms a page at 100k posts.)
-pub fn feed_sql(for_persona: bool, sort: FeedSort, after_cursor: bool) -> String {
+/// the sort index (`posts_new`, `posts_hot`, the persona's `posts_persona_*` or the
+/// author's `posts_author_new`) in order and stop after the page; a removed persona is
+/// checked per row by primary key. (With a join, MariaDB drove from `personas` and
+/// sorted every post in a temporary table: ~400 ms a page at 100k posts.)
+pub fn feed_sql(scope: FeedScope, sort: FeedSort, after_cursor: bool) -> String {
     let key = match sort {
         FeedSort::New => "posts.created_at",
         FeedSort::Hot => "posts.hot_rank",
@@ -54,8 +65,10 @@ pub fn feed_sql(for_persona: bool, sort: FeedSort, after_cursor: bool) -> String
         "SELECT {COLUMNS} FROM posts WHERE posts.deleted_at IS NULL AND posts.removed_at IS NULL \
          AND NOT EXISTS (SELECT 1 FROM personas WHERE personas.id = posts.persona_id AND personas.removed_at IS NOT NULL)"
     );
-    if for_persona {
-        sql.push_str(" AND posts.persona_id = ?");
+    match scope {
+        FeedScope::Global => {}
+        FeedScope::Persona => sql.push_str(" AND posts.persona_id = ?"),
+        FeedScope::Author => sql.push_str(" AND posts.author_id = ?"),
     }
     if after_cursor {
         // `key <= ?` first, so that both databases start the index walk at the cursor.
@@ -83,19 +96,21 @@ impl ContentStore {
         .await
     }
 
-    /// One page of the global feed or a persona's, `limit + 1` rows. The cursor is the
-    /// last row's (sort key, id): keyset pages stay correct while new posts arrive.
+    /// One page of a feed, `limit + 1` rows; `scoped_to` is the persona's or the
+    /// author's id. The cursor is the last row's (sort key, id): keyset pages stay
+    /// correct while new posts arrive.
     pub async fn feed(
         &self,
-        persona_id: Option<&str>,
+        scope: FeedScope,
+        scoped_to: Option<&str>,
         sort: FeedSort,
         after: Option<&(i64, String)>,
         limit: i64,
     ) -> sqlx::Result<Vec<PostRow>> {
-        let sql = feed_sql(persona_id.is_some(), sort, after.is_some());
+        let sql = feed_sql(scope, sort, after.is_some());
         let mut query = sqlx::query_as(&sql);
-        if let Some(persona_id) = persona_id {
-            query = query.bind(persona_id);
+        if let Some(id) = scoped_to {
+            query = query.bind(id);
         }
         if let Some((value, id)) = after {
             query = query.bind(*value).bind(*value).bind(id.clone());

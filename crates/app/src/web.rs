@@ -1,0 +1,82 @@
+//! The user web app on the public listener: the built files of `web.dir`, hashed assets
+//! cached for a year, and `index.html` for every other path so the app's own router
+//! resolves it (a reload on `/posts/42` works). API paths never fall through to the app:
+//! an unknown one is a problem+json 404.
+
+use std::{convert::Infallible, path::Path};
+
+use axum::{
+    extract::Request,
+    http::{header, HeaderValue, Method, StatusCode},
+    response::{IntoResponse as _, Response},
+};
+use tower::ServiceExt as _;
+use tower_http::services::{ServeDir, ServeFile};
+use yujie_kernel::{config::WebConfig, http::not_found, ApiError, ErrorCode};
+
+/// Paths that belong to the server, not to the app.
+const SERVER_PREFIXES: [&str; 5] = ["/api/", "/media/", "/_standin/", "/healthz", "/readyz"];
+/// Vite writes content-hashed file names here.
+const HASHED_ASSETS: &str = "/assets/";
+const IMMUTABLE: HeaderValue = HeaderValue::from_static("public, max-age=31536000, immutable");
+const REVALIDATE: HeaderValue = HeaderValue::from_static("no-cache");
+
+#[derive(Clone)]
+pub struct WebApp {
+    files: ServeDir,
+    index: ServeFile,
+}
+
+impl WebApp {
+    /// The app in `config.dir`, if it has been built there.
+    pub fn load(config: &WebConfig) -> Option<Self> {
+        let dir = Path::new(&config.dir);
+        let index = dir.join("index.html");
+        if config.dir.is_empty() || !index.is_file() {
+            tracing::info!(dir = %config.dir, "no built web app (index.html) there: the public listener serves the API only");
+            return None;
+        }
+        Some(Self { files: ServeDir::new(dir).precompressed_gzip(), index: ServeFile::new(index) })
+    }
+}
+
+/// The public listener's fallback when the web app is present.
+pub async fn serve_app(app: WebApp, request: Request) -> Response {
+    let path = request.uri().path();
+    let readable = matches!(*request.method(), Method::GET | Method::HEAD);
+    if SERVER_PREFIXES.iter().any(|prefix| path.starts_with(prefix)) {
+        return if readable {
+            not_found().await.into_response()
+        } else {
+            ApiError::new(ErrorCode::MethodNotAllowed).into_response()
+        };
+    }
+    if !readable {
+        return ApiError::new(ErrorCode::MethodNotAllowed).into_response();
+    }
+    let hashed = path.starts_with(HASHED_ASSETS);
+    let index_request = Request::builder().uri("/").body(axum::body::Body::empty()).ok();
+    let mut response = into_response(app.files.oneshot(request).await);
+    if response.status() == StatusCode::NOT_FOUND {
+        if hashed {
+            return not_found().await.into_response();
+        }
+        if let Some(index_request) = index_request {
+            response = into_response(app.index.oneshot(index_request).await);
+        }
+    }
+    let cache = if hashed && response.status().is_success() { IMMUTABLE } else { REVALIDATE };
+    response.headers_mut().insert(header::CACHE_CONTROL, cache);
+    response
+}
+
+fn into_response<B>(result: Result<axum::http::Response<B>, Infallible>) -> Response
+where
+    B: axum::body::HttpBody<Data = axum::body::Bytes> + Send + 'static,
+    B::Error: Into<axum::BoxError>,
+{
+    match result {
+        Ok(response) => response.map(axum::body::Body::new),
+        Err(never) => match never {},
+    }
+}

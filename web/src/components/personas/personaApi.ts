@@ -1,0 +1,56 @@
+// The persona endpoints the persona pages use, typed from the generated schema.
+import type { components } from '../../api/schema'
+import type { Page } from '../../api/paging'
+import { api } from '../../lib/api'
+
+type Schemas = components['schemas']
+export type PersonaCard = Schemas['PersonaCard']
+export type PersonaDetail = Schemas['PersonaDetail']
+export type PhotoView = Schemas['PhotoView']
+export type EntryView = Schemas['EntryView']
+export type EntryInput = Schemas['EntryInput']
+export type PostView = Schemas['PostView']
+export type Section = EntryView['section']
+export type WorkKind = NonNullable<EntryView['kind']>
+export type PersonaSort = 'popular' | 'new'
+
+/** Accepted photo types and size, checked here before the server checks again. */
+export const PHOTO_TYPES = ['image/jpeg', 'image/png', 'image/webp', 'image/gif']
+export const PHOTO_MAX_BYTES = 10 * 1024 * 1024
+
+const base = (id: string) => `/api/v1/personas/${encodeURIComponent(id)}`
+
+export const personaApi = {
+  list: (sort: PersonaSort, cursor?: string) =>
+    api.get<Page<PersonaCard>>('/api/v1/personas', { query: { sort, cursor, limit: 20 } }),
+  search: (q: string, signal?: AbortSignal) =>
+    api.get<Page<PersonaCard>>('/api/v1/personas/search', { query: { q }, signal }),
+  get: (id: string) => api.get<PersonaDetail>(base(id)),
+  create: (name: string, aliases: string[]) => api.post<PersonaDetail>('/api/v1/personas', { name, aliases }),
+  update: (id: string, update: Schemas['PersonaUpdate']) => api.patch<PersonaDetail>(base(id), update),
+  addPhoto: (id: string, file: File, onProgress?: (fraction: number) => void) => {
+    const form = new FormData()
+    form.append('file', file)
+    return api.upload<PhotoView>('POST', base(id) + '/photos', form, onProgress)
+  },
+  deletePhoto: (id: string, photoId: string) => api.delete(`${base(id)}/photos/${encodeURIComponent(photoId)}`),
+  addEntry: (id: string, input: EntryInput) => api.post<EntryView>(base(id) + '/entries', input),
+  updateEntry: (id: string, entryId: string, input: EntryInput) =>
+    api.put<EntryView>(`${base(id)}/entries/${encodeURIComponent(entryId)}`, input),
+  deleteEntry: (id: string, entryId: string) => api.delete(`${base(id)}/entries/${encodeURIComponent(entryId)}`),
+  posts: (id: string, cursor?: string) =>
+    api.get<Page<PostView>>(base(id) + '/posts', { query: { sort: 'new', cursor, limit: 20 } }),
+}
+
+/** The client-side check of a picked photo: an i18n key of the problem, or null. */
+export function photoProblem(file: File): string | null {
+  if (!PHOTO_TYPES.includes(file.type)) return 'persona.photo.badType'
+  if (file.size > PHOTO_MAX_BYTES) return 'persona.photo.tooLarge'
+  return null
+}
+
+/** Compact counts as Chinese apps show them: 9,999 / 1.2万. */
+export function compactCount(value: number, zh: boolean): string {
+  if (value >= 10000) return zh ? `${(value / 10000).toFixed(1).replace(/\.0$/, '')}万` : `${(value / 1000).toFixed(1).replace(/\.0$/, '')}k`
+  return String(value)
+}

@@ -1,0 +1,67 @@
+// Every refused action is shown with the server's reason, in the user's language.
+import { showDialog, showToast } from 'vant'
+import { ApiError } from '../api/problem'
+import { i18n } from '../i18n'
+import { formatDateTime } from './time'
+
+const t = (key: string, values: Record<string, unknown> = {}) => i18n.global.t(key, values)
+
+export function errorMessage(error: unknown): string {
+  if (!(error instanceof ApiError)) return t('common.errors.generic', { detail: error instanceof Error ? error.message : String(error) })
+  const context = (error.problem?.context ?? {}) as Record<string, unknown>
+  const detail = error.problem?.detail ?? error.message
+  switch (error.code) {
+    case 'network':
+      return t('common.errors.network')
+    case 'unauthenticated':
+    case 'token_expired':
+    case 'session_revoked':
+    case 'refresh_token_invalid':
+    case 'refresh_token_reused':
+      return t('common.errors.unauthenticated')
+    case 'user_banned': {
+      const reason = String(context.reason ?? '')
+      const until = context.banned_until
+      return until ? t('common.errors.bannedUntil', { until: formatDateTime(String(until)), reason }) : t('common.errors.bannedForever', { reason })
+    }
+    case 'rate_limited':
+      return t('common.errors.rateLimited', { seconds: error.retryAfter ?? 60 })
+    case 'quota_exceeded':
+      return context.resets_at ? `${detail}（${t('common.errors.quota', { time: formatDateTime(String(context.resets_at)) })}）` : detail
+    case 'forbidden':
+      return detail && detail !== error.problem?.title ? detail : t('common.errors.forbidden')
+    case 'not_found':
+      return t('common.errors.notFound')
+    case 'conflict':
+      return detail || t('common.errors.conflict')
+    case 'payload_too_large':
+      return detail || t('common.errors.tooLarge')
+    case 'unsupported_media_type':
+      return detail || t('common.errors.unsupported')
+    case 'invalid_field':
+    case 'malformed_body':
+      return t('common.errors.invalid', { detail: error.message })
+    case 'upstream_failed':
+      return t('common.errors.upstream')
+    case 'unavailable':
+      return t('common.errors.unavailable')
+    default:
+      return t('common.errors.generic', { detail })
+  }
+}
+
+/** A short toast for small failures. */
+export function toastError(error: unknown) {
+  showToast({ message: errorMessage(error), duration: 3000 })
+}
+
+/** A dialog for refusals the user must read (bans, quotas). */
+export function alertError(error: unknown) {
+  return showDialog({ message: errorMessage(error), confirmButtonText: t('common.actions.confirm') })
+}
+
+/** A ban or a quota deserves a dialog; the rest a toast. */
+export function reportError(error: unknown) {
+  if (error instanceof ApiError && (error.code === 'user_banned' || error.code === 'quota_exceeded')) return alertError(error)
+  toastError(error)
+}

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest'
+import { ApiError } from '../src/api/problem'
+import { errorMessage } from '../src/lib/errors'
+
+const apiError = (status: number, code: string, detail?: string, context?: Record<string, unknown>, retryAfter?: number) =>
+  new ApiError(status, code, detail ?? code, { type: `/problems/${code}`, title: code, status, code, detail, context: context as never }, retryAfter)
+
+describe('errorMessage (zh-CN)', () => {
+  it('names the ban reason and its end in Beijing time', () => {
+    const message = errorMessage(apiError(403, 'user_banned', undefined, { reason: '发布广告', banned_until: '2026-12-03T04:00:00Z' }))
+    expect(message).toBe('账号已被封禁至 2026/12/03 12:00：发布广告')
+    expect(errorMessage(apiError(403, 'user_banned', undefined, { reason: '严重违规', banned_until: null }))).toBe('账号已被永久封禁：严重违规')
+  })
+
+  it('keeps the quota message of the server and adds the reset time', () => {
+    const message = errorMessage(apiError(429, 'quota_exceeded', '今日 20 条免费消息已用完', { resets_at: '2026-12-02T16:00:00Z' }))
+    expect(message).toBe('今日 20 条免费消息已用完（今日额度已用完，将于 2026/12/03 00:00 重置）')
+  })
+
+  it('says when to retry after a rate limit, and names invalid fields', () => {
+    expect(errorMessage(apiError(429, 'rate_limited', undefined, undefined, 42))).toBe('操作太频繁了，请 42 秒后再试')
+    expect(errorMessage(new ApiError(422, 'invalid_field', 'nickname: too long'))).toBe('填写有误：nickname: too long')
+  })
+
+  it('never shows raw JSON for unknown failures', () => {
+    expect(errorMessage(new ApiError(0, 'network', 'Failed to fetch'))).toBe('网络连接失败，请检查网络后重试')
+    expect(errorMessage(new Error('boom'))).toBe('出错了：boom')
+  })
+})

@@ -1,0 +1,41 @@
+import { describe, expect, it, vi } from 'vitest'
+import { CursorPager, type Page } from '../src/api/paging'
+
+type Item = { id: string }
+const items = (...ids: string[]): Item[] => ids.map((id) => ({ id }))
+
+describe('CursorPager', () => {
+  it('follows next_cursor until the last page and drops items seen twice', async () => {
+    const pages: Record<string, Page<Item>> = {
+      start: { items: items('5', '4'), next_cursor: 'c1' },
+      c1: { items: items('4', '3'), next_cursor: 'c2' }, // '4' moved down while paging
+      c2: { items: items('2') },
+    }
+    const load = vi.fn(async (cursor: string | undefined) => pages[cursor ?? 'start'])
+    const pager = new CursorPager<Item>(load)
+    expect(await pager.next()).toBe(2)
+    expect(await pager.next()).toBe(1)
+    expect(await pager.next()).toBe(1)
+    expect(pager.finished).toBe(true)
+    expect(await pager.next()).toBe(0)
+    expect(pager.items.map((item) => item.id)).toEqual(['5', '4', '3', '2'])
+    expect(load.mock.calls.map(([cursor]) => cursor)).toEqual([undefined, 'c1', 'c2'])
+  })
+
+  it('serializes loads and lets a reset win over a page still in flight', async () => {
+    const pending: Array<(page: Page<Item>) => void> = []
+    const load = vi.fn(() => new Promise<Page<Item>>((resolve) => pending.push(resolve)))
+    const pager = new CursorPager<Item>(load)
+    const first = pager.next()
+    expect(await pager.next()).toBe(0) // already loading: no second request
+    expect(load).toHaveBeenCalledTimes(1)
+    const fresh = pager.reset()
+    expect(load).toHaveBeenCalledTimes(2)
+    pending[1]({ items: items('a'), next_cursor: 'c' })
+    pending[0]({ items: items('stale') })
+    expect(await fresh).toBe(1)
+    expect(await first).toBe(0)
+    expect(pager.items.map((item) => item.id)).toEqual(['a'])
+    expect(pager.finished).toBe(false)
+  })
+})
