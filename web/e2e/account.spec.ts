@@ -57,7 +57,7 @@ test('sign out everywhere ends the session on the server', async ({ page }) => {
   const tokens = await page.evaluate(() => JSON.parse(localStorage.getItem('yujie.tokens') ?? 'null'))
   await page.goto(baseUrl() + '/me')
   await page.getByText('退出所有设备').click()
-  await page.getByRole('button', { name: '确认' }).click()
+  await page.getByRole('button', { name: '确定' }).click()
   await expect(page).toHaveURL(baseUrl() + '/')
   expect(await page.evaluate(() => localStorage.getItem('yujie.tokens'))).toBeNull()
   const me = await fetch(baseUrl() + '/api/v1/me', { headers: { authorization: 'Bearer ' + tokens.access } })

@@ -3,15 +3,9 @@
 // reason, pages back through the history and switches conversations; voice calls in
 // local mode run their countdown, end by 挂断 and when the provider ends them.
 import { expect, test, type Page } from '@playwright/test'
-import { baseUrl, shot, signIn } from './support'
+import { accessToken, baseUrl, shot, signIn } from './support'
 
 const INTERNAL_TOKEN = 'local-only-internal-token'
-
-async function accessToken(page: Page): Promise<string> {
-  const tokens = await page.evaluate(() => JSON.parse(localStorage.getItem('yujie.tokens') ?? 'null'))
-  expect(tokens?.access).toBeTruthy()
-  return tokens.access as string
-}
 
 /**
  * Creates a persona through the API and waits until the companion has learned it (the
@@ -156,9 +150,10 @@ test('a voice call in local mode counts down, hangs up, and shows its duration',
   await expect(page.getByText('你挂断了通话')).toBeVisible()
   const duration = page.getByText('通话时长', { exact: true }).locator('xpath=following-sibling::dd')
   await expect(duration).toHaveText(/^00:0[2-9]$/)
+  // The call used 2–9 s of today's 10 minutes: exactly that much is left.
   const used = Number((await duration.innerText()).split(':')[1])
   await expect(page.getByText('今日剩余通话时长', { exact: true }).locator('xpath=following-sibling::dd')).toHaveText(
-    used === 0 ? '10 分' : `9 分 ${60 - used} 秒`,
+    `9 分 ${60 - used} 秒`,
   )
   await expect(timer).toHaveCount(0)
   await shot(page, info, 'call-ended')
@@ -195,4 +190,123 @@ test('a call the provider ends (simulate-stop) ends in the app', async ({ page }
   await expect(page.getByRole('timer')).toHaveCount(0)
   await expect(page.getByRole('button', { name: '再次通话' })).toBeVisible()
   await shot(page, info, 'call-ended-by-provider')
+})
+
+const unavailable = {
+  status: 503,
+  contentType: 'application/problem+json',
+  body: JSON.stringify({ type: 'about:blank', title: 'Service Unavailable', status: 503, code: 'unavailable', detail: '服务繁忙' }),
+}
+
+test('the chat and the call offer a retry when the first load fails', async ({ page }, info) => {
+  test.setTimeout(90_000)
+  await signIn(page, '重试测试' + unique())
+  const name = '林知夏' + unique()
+  const personaId = await createPersona(page, name)
+
+  // The persona cannot be read (not a 404): a retry, not 加载中… for ever.
+  const personaUrl = `**/api/v1/personas/${personaId}`
+  await page.route(personaUrl, (route) => route.fulfill(unavailable))
+  await page.goto(baseUrl() + '/chat/' + personaId)
+  await expect(page.getByText('加载失败，请检查网络后重试')).toBeVisible()
+  await expect(page.getByText('加载中…')).toHaveCount(0)
+  await expect(page.getByLabel('输入消息')).toHaveCount(0)
+  await shot(page, info, 'chat-load-failed')
+  await page.unroute(personaUrl)
+  await page.getByRole('button', { name: '重试' }).click()
+  await expect(page.getByRole('link', { name: new RegExp(name) })).toBeVisible()
+  await expect(page.getByText('今日剩余 20/20 条')).toBeVisible()
+  await expect(page.getByLabel('输入消息')).toBeEnabled()
+
+  // Today's quota cannot be read on the call page: a retry, then the dial.
+  const quotaUrl = '**/api/v1/companion/quota'
+  await page.route(quotaUrl, (route) => route.fulfill(unavailable))
+  await page.goto(baseUrl() + '/call/' + personaId)
+  await expect(page.getByText('加载失败，请检查网络后重试')).toBeVisible()
+  await expect(page.getByRole('button', { name: '开始通话' })).toHaveCount(0)
+  await shot(page, info, 'call-load-failed')
+  await page.unroute(quotaUrl)
+  await page.getByRole('button', { name: '重试' }).click()
+  await expect(page.getByText('10 分', { exact: true })).toBeVisible()
+  await expect(page.getByRole('button', { name: '开始通话' })).toBeEnabled()
+})
+
+test('leaving while a call connects cancels it: the call is hung up, not left running', async ({ page }) => {
+  test.setTimeout(90_000)
+  await signIn(page, '离开测试' + unique())
+  const personaId = await createPersona(page, '许知远' + unique())
+  await page.goto(baseUrl() + '/call/' + personaId)
+  await expect(page.getByRole('button', { name: '开始通话' })).toBeEnabled()
+
+  // Hold the start request until the page has been left.
+  let release!: () => void
+  const held = new Promise<void>((resolve) => (release = resolve))
+  await page.route('**/api/v1/companion/calls', async (route) => {
+    if (route.request().method() !== 'POST') return route.continue()
+    await held
+    await route.continue()
+  })
+  await page.getByRole('button', { name: '开始通话' }).click()
+  await expect(page.getByRole('button', { name: '开始通话' })).toBeDisabled()
+  await page.getByRole('button', { name: '返回' }).click()
+  const dialog = page.getByRole('dialog').filter({ hasText: '正在接通，离开将取消这次通话' })
+  await expect(dialog).toBeVisible()
+  await dialog.getByRole('button', { name: '挂断' }).click()
+  await expect(page).toHaveURL(new RegExp('/chat/' + personaId))
+
+  const started = page.waitForResponse((r) => r.url().endsWith('/api/v1/companion/calls') && r.request().method() === 'POST')
+  release()
+  const response = await started
+  expect(response.status()).toBe(201)
+  const callId = (await response.json()).call.id as string
+  const headers = { authorization: 'Bearer ' + (await accessToken(page)) }
+  await expect
+    .poll(
+      async () => {
+        const view = await (await fetch(`${baseUrl()}/api/v1/companion/calls/${callId}`, { headers })).json()
+        return `${view.state}/${view.end_reason}`
+      },
+      { timeout: 10_000 },
+    )
+    .toBe('ended/hangup')
+})
+
+test('a failed reply says why in the UI language, not in the server’s words', async ({ page }) => {
+  test.setTimeout(90_000)
+  await signIn(page, '失败测试' + unique())
+  const name = '陈若雪' + unique()
+  const personaId = await createPersona(page, name)
+  await page.evaluate(() => localStorage.setItem('yujie.locale', 'en'))
+
+  // The reply stream as the server sends it when the provider fails: first before any
+  // text (the message is given back), then after part of the reply.
+  const signals = [
+    [{ type: 'start', message_id: 'm1', reply_id: 'r1' }, { type: 'failed', reply_id: 'r1', partial: false, detail: '服务端原文一' }],
+    [
+      { type: 'start', message_id: 'm2', reply_id: 'r2' },
+      { type: 'delta', text: 'Half a' },
+      { type: 'failed', reply_id: 'r2', partial: true, detail: '服务端原文二' },
+    ],
+  ]
+  let sent = 0
+  await page.route('**/api/v1/companion/conversations/*/messages', (route) => {
+    if (route.request().method() !== 'POST') return route.continue()
+    const body = signals[sent++].map((signal) => `event: reply\ndata: ${JSON.stringify(signal)}\n\n`).join('')
+    return route.fulfill({ status: 200, contentType: 'text/event-stream', body })
+  })
+  await page.goto(baseUrl() + '/chat/' + personaId)
+  const input = page.getByLabel('Message', { exact: true })
+  const replies = page.getByRole('log').getByRole('article', { name: `Reply from ${name}` })
+
+  await input.fill('hello')
+  await input.press('Enter')
+  await expect(replies.first()).toContainText('The AI service failed; this message was not counted')
+  await expect(page.getByText('20/20 left today')).toBeVisible()
+
+  await input.fill('again')
+  await input.press('Enter')
+  await expect(replies.nth(1)).toContainText('Half a')
+  await expect(replies.nth(1)).toContainText('The AI service broke off; the reply is incomplete')
+  await expect(page.getByText('19/20 left today')).toBeVisible()
+  await expect(page.getByText(/服务端原文/)).toHaveCount(0)
 })

@@ -2,16 +2,12 @@
 // add, edit and delete an experience; find her by two characters of her name; report a
 // photo; a file the server refuses shows the server's reason. Signed-out readers see
 // her page and are sent to sign in when they act.
-import { expect, test, type Locator, type Page } from '@playwright/test'
-import { baseUrl, pngFile, shot, signIn } from './support'
+import { expect, test, type Page } from '@playwright/test'
+import { accessToken, baseUrl, loadedImages, pngFile, shot, signIn } from './support'
 
 /** Digits as Chinese characters, so every run gets names no earlier run used. */
 const DIGITS = '零壹贰叁肆伍陆柒捌玖'
 const chinese = (value: number) => Array.from(String(value), (digit) => DIGITS[Number(digit)]).join('')
-
-async function accessToken(page: Page): Promise<string> {
-  return page.evaluate(() => JSON.parse(localStorage.getItem('yujie.tokens') ?? 'null').access)
-}
 
 /** Setup through the API (entries the screenshots show; the UI path is proved for experiences). */
 async function addEntry(page: Page, personaId: string, entry: Record<string, unknown>) {
@@ -21,11 +17,6 @@ async function addEntry(page: Page, personaId: string, entry: Record<string, unk
     body: JSON.stringify(entry),
   })
   expect(response.status).toBe(201)
-}
-
-/** How many of these images actually loaded (decoded with a real size). */
-function loadedImages(scope: Locator) {
-  return scope.locator('img').evaluateAll((images) => images.filter((image) => (image as HTMLImageElement).naturalWidth > 0).length)
 }
 
 test('create a persona with a photo, edit her entries, find her, report a photo, refuse a bad file', async ({ page, browser }, info) => {
@@ -59,6 +50,20 @@ test('create a persona with a photo, edit her entries, find her, report a photo,
     await expect(gallery.getByRole('button', { name: `${name}的照片 1` })).toBeVisible()
     await expect.poll(() => loadedImages(gallery)).toBe(1)
     await expect(gallery.getByText('封面')).toBeVisible()
+  })
+
+  await test.step('her page failing to load offers a retry', async () => {
+    const id = personaUrl.split('/').pop()!
+    await page.route(`**/api/v1/personas/${id}`, (route) =>
+      route.fulfill({
+        status: 500,
+        contentType: 'application/problem+json',
+        body: JSON.stringify({ type: '/problems/internal', title: 'Internal error', status: 500, code: 'internal' }),
+      }), { times: 1 })
+    await page.reload()
+    await expect(page.getByText('人物主页加载失败')).toBeVisible()
+    await page.getByRole('button', { name: '重试' }).click()
+    await expect(page.getByRole('heading', { level: 1, name })).toBeVisible()
   })
 
   await test.step('(b) add an experience, see it under 经历, edit it, delete it', async () => {
@@ -114,8 +119,15 @@ test('create a persona with a photo, edit her entries, find her, report a photo,
 
   await test.step('(c) search her by two characters of her name', async () => {
     await page.goto(baseUrl() + '/personas')
-    await expect(page.getByRole('link', { name: new RegExp(name) })).toBeVisible()
+    // 最新 lists her first whatever other journeys made popular in the shared database.
+    const newest = page.getByRole('tab', { name: '最新' })
+    await newest.click()
+    await expect(newest).toHaveAttribute('aria-selected', 'true')
+    await expect(page.getByRole('tabpanel').getByRole('article', { name }).getByRole('link')).toBeVisible()
     await shot(page, info, 'persona-list')
+    await newest.press('ArrowLeft')
+    await expect(page.getByRole('tab', { name: '热门' })).toHaveAttribute('aria-selected', 'true')
+    await expect(page.getByRole('tab', { name: '热门' })).toBeFocused()
     const needle = unique.slice(1, 3)
     await page.getByRole('searchbox').fill(needle)
     await expect(page.getByText(/找到 \d+ 位人物/)).toBeVisible()
@@ -136,7 +148,9 @@ test('create a persona with a photo, edit her entries, find her, report a photo,
     await shot(page, info, 'persona-viewer')
     await viewer.getByRole('button', { name: '照片操作' }).click()
     await page.getByRole('button', { name: '举报照片' }).click()
-    await page.getByRole('radio', { name: '虚假信息' }).or(page.getByText('虚假信息')).first().click()
+    const reason = page.getByRole('radio', { name: '虚假信息' })
+    await reason.click()
+    await expect(reason).toHaveAttribute('aria-checked', 'true')
     await page.getByRole('button', { name: '提交' }).click()
     await expect(page.getByText('已收到举报，我们会尽快处理')).toBeVisible()
   })
@@ -146,8 +160,9 @@ test('create a persona with a photo, edit her entries, find her, report a photo,
     await page.getByLabel('名字').fill(`${name}副本`)
     await page.getByLabel('选择照片').setInputFiles({ name: 'notes.png', mimeType: 'image/png', buffer: Buffer.from('这不是一张图片，只是文字。') })
     await page.getByRole('button', { name: '创建', exact: true }).click()
-    const alert = page.getByRole('alert').filter({ hasText: '只支持 JPG、PNG、WebP 或 GIF 格式的图片' })
-    await expect(alert).toContainText('the file is not a JPEG, PNG, WebP or GIF image')
+    // The server's refusal, chosen by its code and shown in Chinese (never its English text).
+    const alert = page.getByRole('alert').filter({ hasText: '照片未通过检查' })
+    await expect(alert).toHaveText('照片未通过检查：不支持的图片格式')
     await expect(page.getByText('人物已创建，但照片没有上传成功')).toBeVisible()
     await shot(page, info, 'persona-create-refused')
     await page.getByLabel('选择照片').setInputFiles({ name: 'big.txt', mimeType: 'text/plain', buffer: Buffer.from('x') })

@@ -1,28 +1,8 @@
 // The feed and posts: a member posts with two images; another user comments; the two
 // reply to each other; like, switch to dislike, undo; report; edit. Signed-out readers
 // are sent to sign in when they act.
-import { expect, test, type Locator, type Page } from '@playwright/test'
-import { baseUrl, grantMembership, pngFile, shot, signIn } from './support'
-
-async function accessToken(page: Page): Promise<string> {
-  return page.evaluate(() => JSON.parse(localStorage.getItem('yujie.tokens') ?? 'null').access)
-}
-
-/** Setup through the API: the persona UI is proved by its own journey. */
-async function createPersona(page: Page, name: string): Promise<string> {
-  const response = await fetch(baseUrl() + '/api/v1/personas', {
-    method: 'POST',
-    headers: { authorization: 'Bearer ' + (await accessToken(page)), 'content-type': 'application/json' },
-    body: JSON.stringify({ name, aliases: [] }),
-  })
-  expect(response.status).toBe(201)
-  return (await response.json()).id
-}
-
-/** How many of these images actually loaded (decoded with a real size). */
-function loadedImages(scope: Locator) {
-  return scope.locator('img').evaluateAll((images) => images.filter((image) => (image as HTMLImageElement).naturalWidth > 0).length)
-}
+import { expect, test } from '@playwright/test'
+import { baseUrl, createPersona, grantMembership, loadedImages, pngFile, shot, signIn } from './support'
 
 test('a member posts with images; others comment, reply, react and report', async ({ page, browser }, info) => {
   test.setTimeout(180_000)
@@ -38,10 +18,18 @@ test('a member posts with images; others comment, reply, react and report', asyn
     await signIn(page, author)
     await grantMembership(page)
     const personaName = `御姐${tag}${stamp}`
-    const personaId = await createPersona(page, personaName)
+    await createPersona(page, personaName)
 
-    await page.goto(`${baseUrl()}/posts/new?persona=${personaId}`)
-    await expect(page.getByText(personaName)).toBeVisible()
+    // From the feed (kept alive while away): 发帖, choosing the persona in the picker.
+    await page.goto(baseUrl() + '/')
+    await expect(page.getByRole('heading', { name: '热门人物' })).toBeVisible()
+    await page.getByRole('button', { name: '发帖' }).click()
+    await expect(page).toHaveURL(/\/posts\/new$/)
+    await page.getByText('选择人物').click()
+    await page.getByPlaceholder('搜索人物的名字或别名').fill(personaName)
+    await page.getByRole('button', { name: personaName }).click()
+    await expect(page.getByRole('dialog', { name: '选择人物' })).toBeHidden()
+    await expect(page.getByRole('button', { name: /关于谁/ })).toContainText(personaName)
     await page.getByLabel('标题').fill(title)
     await page.getByLabel('正文').fill(body)
     // A damaged image passes the browser's checks; the server refuses it and the tile says why.
@@ -49,7 +37,7 @@ test('a member posts with images; others comment, reply, react and report', asyn
     await page.getByLabel('添加图片').setInputFiles([{ ...broken, buffer: broken.buffer.subarray(0, 60) }])
     await page.getByRole('button', { name: '发布' }).click()
     await expect(page.getByRole('alert').filter({ hasText: '未通过' })).toBeVisible()
-    await expect(page.getByText('第 1 张图片未通过：图片已损坏或不完整').first()).toBeVisible()
+    await expect(page.getByText('第 1 张图片未通过：图片已损坏，或尺寸太大无法处理').first()).toBeVisible()
     await expect(page).toHaveURL(/\/posts\/new/)
     await page.getByRole('button', { name: '移除第 1 张图片' }).click()
 
@@ -59,6 +47,8 @@ test('a member posts with images; others comment, reply, react and report', asyn
     await page.getByText('活动日期').click()
     await page.getByRole('button', { name: '确定' }).click()
     await expect(page.getByText(/^\d{4}-\d{2}-\d{2}$/)).toBeVisible()
+    await expect(page.getByRole('dialog', { name: '活动日期' })).toBeHidden()
+    await expect(page.getByText(/^第 1 张图片未通过/)).toBeHidden()
     await shot(page, info, 'posts-compose')
 
     await page.getByRole('button', { name: '发布' }).click()
@@ -69,12 +59,15 @@ test('a member posts with images; others comment, reply, react and report', asyn
     await expect(page.getByRole('button', { name: /^查看第 \d 张大图$/ })).toHaveCount(2)
     await expect.poll(() => loadedImages(page.getByRole('region', { name: '共 2 张图片' }))).toBe(2)
 
-    await page.goto(baseUrl() + '/')
+    // Back to the feed it came from: the kept-alive feed reloads and shows the new post.
+    await page.getByRole('button', { name: '返回' }).click()
+    await expect(page).toHaveURL(baseUrl() + '/')
     const card = page.getByRole('article').filter({ hasText: title })
     await expect(card).toBeVisible()
     await expect(card.getByText(personaName)).toBeVisible()
     await expect(card.getByRole('button', { name: /^查看第 \d 张大图$/ })).toHaveCount(2)
     await expect.poll(() => loadedImages(card)).toBe(2)
+    await expect(page.getByText('发布成功')).toBeHidden()
     await shot(page, info, 'posts-feed')
 
     await card.getByRole('button', { name: '查看第 2 张大图' }).click()
@@ -103,10 +96,10 @@ test('a member posts with images; others comment, reply, react and report', asyn
     await other.getByPlaceholder('说点什么…').fill(comment)
     await other.getByRole('button', { name: '发送' }).click()
     await expect(other.getByText('评论成功')).toBeVisible()
-    await expect(other.getByRole('listitem').filter({ hasText: comment })).toBeVisible()
+    await expect(other.getByRole('article').filter({ hasText: comment })).toBeVisible()
 
     await page.reload()
-    const thread = page.getByRole('listitem').filter({ hasText: comment })
+    const thread = page.getByRole('article').filter({ hasText: comment })
     await expect(thread).toBeVisible()
     await thread.getByRole('button', { name: '回复', exact: true }).click()
     await page.getByPlaceholder(`回复 @${reader}`).fill(reply)
@@ -115,16 +108,16 @@ test('a member posts with images; others comment, reply, react and report', asyn
     await expect(page.getByRole('toolbar', { name: '帖子互动' }).getByRole('button', { name: '评论 2' })).toBeVisible()
 
     await other.reload()
-    const replies = other.getByRole('listitem').filter({ hasText: comment }).getByRole('group', { name: '1 条回复' })
+    const replies = other.getByRole('article').filter({ hasText: comment }).getByRole('group', { name: '1 条回复' })
     await expect(replies).toContainText(reply)
     await replies.getByRole('button', { name: '回复', exact: true }).click()
     await other.getByPlaceholder(`回复 @${author}`).fill(answer)
     await other.getByRole('button', { name: '发送' }).click()
-    const group = other.getByRole('listitem').filter({ hasText: comment }).getByRole('group', { name: '2 条回复' })
+    const group = other.getByRole('article').filter({ hasText: comment }).getByRole('group', { name: '2 条回复' })
     await expect(group).toContainText(`回复 @${author}：${answer}`)
 
     await page.reload()
-    const authorView = page.getByRole('listitem').filter({ hasText: comment }).getByRole('group', { name: '2 条回复' })
+    const authorView = page.getByRole('article').filter({ hasText: comment }).getByRole('group', { name: '2 条回复' })
     await expect(authorView).toContainText(`回复 @${author}：${answer}`)
     await expect(authorView.getByText('作者')).toBeVisible()
     await shot(page, info, 'posts-detail-comments')
@@ -161,7 +154,9 @@ test('a member posts with images; others comment, reply, react and report', asyn
   await test.step('(d) the other user reports the post', async () => {
     await other.getByRole('button', { name: '更多操作', exact: true }).click()
     await other.getByRole('button', { name: '举报' }).click()
-    await other.getByText('虚假信息').click()
+    const reason = other.getByRole('radio', { name: '虚假信息' })
+    await reason.click()
+    await expect(reason).toHaveAttribute('aria-checked', 'true')
     await other.getByRole('button', { name: '提交' }).click()
     await expect(other.getByText('已收到举报，我们会尽快处理')).toBeVisible()
   })
@@ -185,5 +180,23 @@ test('a member posts with images; others comment, reply, react and report', asyn
     await guest.getByRole('toolbar', { name: '帖子互动' }).getByRole('button', { name: '点赞' }).click()
     await expect(guest).toHaveURL(/\/login\?redirect=(%2F|\/)posts(%2F|\/)/)
     await anonymous.close()
+  })
+
+  await test.step('the author deletes the post; the feed kept alive drops it', async () => {
+    const edited = title + '（修改）'
+    await page.goto(baseUrl() + '/')
+    const card = page.getByRole('article').filter({ hasText: edited })
+    await expect(card).toBeVisible()
+    await card.getByRole('heading', { name: edited }).click()
+    await expect(page).toHaveURL(postUrl)
+    await page.getByRole('button', { name: '更多操作', exact: true }).click()
+    await page.getByRole('button', { name: '删除', exact: true }).click()
+    await page.locator('.van-dialog').getByRole('button', { name: '删除' }).click()
+    await expect(page.getByText('帖子已删除')).toBeVisible()
+    await expect(page).toHaveURL(baseUrl() + '/')
+    await expect(page.getByRole('heading', { name: '热门人物' })).toBeVisible()
+    await expect(page.getByRole('article').filter({ hasText: edited })).toHaveCount(0)
+    await page.goto(postUrl)
+    await expect(page.getByText('帖子不存在或已被删除')).toBeVisible()
   })
 })

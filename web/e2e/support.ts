@@ -1,7 +1,7 @@
 // Shared steps of the journeys: sign-in through 「模拟扫码」, screenshots, and setup
 // through the staff listener's internal API where a journey needs a precondition that
 // another journey proves through the UI (e.g. membership).
-import { expect, type Page, type TestInfo } from '@playwright/test'
+import { expect, type Locator, type Page, type TestInfo } from '@playwright/test'
 import { mkdirSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { deflateSync } from 'node:zlib'
@@ -29,11 +29,33 @@ export async function signIn(page: Page, nickname: string): Promise<void> {
   await expect(page).not.toHaveURL(/\/welcome/)
 }
 
+/** The access token of the app's own session in this page. */
+export async function accessToken(page: Page): Promise<string> {
+  const tokens = await page.evaluate(() => JSON.parse(localStorage.getItem('yujie.tokens') ?? 'null'))
+  expect(tokens?.access).toBeTruthy()
+  return tokens.access as string
+}
+
 /** The signed-in user's id, read from the app's own session. */
 export async function currentUserId(page: Page): Promise<string> {
-  const tokens = await page.evaluate(() => JSON.parse(localStorage.getItem('yujie.tokens') ?? 'null'))
-  const response = await fetch(baseUrl() + '/api/v1/me', { headers: { authorization: 'Bearer ' + tokens.access } })
+  const response = await fetch(baseUrl() + '/api/v1/me', { headers: { authorization: 'Bearer ' + (await accessToken(page)) } })
   return (await response.json()).id
+}
+
+/** A persona created through the API (setup; the persona UI is proved by its own journey). */
+export async function createPersona(page: Page, name: string): Promise<string> {
+  const response = await fetch(baseUrl() + '/api/v1/personas', {
+    method: 'POST',
+    headers: { authorization: 'Bearer ' + (await accessToken(page)), 'content-type': 'application/json' },
+    body: JSON.stringify({ name, aliases: [] }),
+  })
+  expect(response.status).toBe(201)
+  return (await response.json()).id
+}
+
+/** How many of these images actually loaded (decoded with a real size). */
+export function loadedImages(scope: Locator) {
+  return scope.locator('img').evaluateAll((images) => images.filter((image) => (image as HTMLImageElement).naturalWidth > 0).length)
 }
 
 /** Makes the signed-in user a member through identity's internal API (setup only). */

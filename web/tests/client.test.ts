@@ -79,17 +79,48 @@ describe('ApiClient token refresh', () => {
   })
 })
 
+describe('ApiClient refresh across tabs', () => {
+  it('takes the tokens another tab refreshed while this one waited for the lock', async () => {
+    const server = backend()
+    const tokens = memoryTokenStore({ access: 'access-0', refresh: 'refresh-1' })
+    // The lock is held by "another tab", which refreshes and writes the shared storage.
+    let releaseLock: () => void = () => {}
+    const held = new Promise<void>((resolve) => (releaseLock = resolve))
+    vi.stubGlobal('navigator', {
+      locks: {
+        request: async (_name: string, callback: () => Promise<boolean>) => {
+          await held
+          return callback()
+        },
+      },
+    })
+    try {
+      const client = new ApiClient({ baseUrl: '', tokens, fetch: server.fetch as typeof fetch })
+      const answer = client.get<{ auth: string }>('/a')
+      await new Promise((resolve) => setTimeout(resolve, 10))
+      const other = await server.fetch('/api/v1/auth/refresh', { method: 'POST', body: JSON.stringify({ refresh_token: 'refresh-1' }) })
+      const pair = await other.json()
+      tokens.set({ access: pair.access_token, refresh: pair.refresh_token })
+      releaseLock()
+      expect((await answer).auth).toBe('Bearer access-2')
+      expect(server.refreshes).toEqual(['refresh-1']) // this tab never presented the used token
+    } finally {
+      vi.unstubAllGlobals()
+    }
+  })
+})
+
 describe('ApiClient errors', () => {
   it('maps a problem+json body, its field errors and Retry-After', async () => {
     const fetch = vi.fn(async () =>
-      problem(422, 'invalid_field', { detail: 'A field is invalid', errors: [{ field: 'nickname', message: 'too long' }] }),
+      problem(422, 'invalid_field', { detail: 'nickname: too long', errors: [{ field: 'nickname', message: 'too long' }] }),
     )
     const client = new ApiClient({ baseUrl: '', tokens: memoryTokenStore(), fetch: fetch as typeof globalThis.fetch })
     const error = (await client.patch('/api/v1/me', { nickname: 'x' }).catch((caught) => caught)) as ApiError
     expect(error.status).toBe(422)
     expect(error.code).toBe('invalid_field')
     expect(error.fieldMessage('nickname')).toBe('too long')
-    expect(error.message).toContain('nickname: too long')
+    expect(error.message).toBe('nickname: too long')
 
     const limited = vi.fn(async () => problem(429, 'rate_limited', {}, { 'retry-after': '17' }))
     const client2 = new ApiClient({ baseUrl: '', tokens: memoryTokenStore(), fetch: limited as typeof globalThis.fetch })

@@ -12,14 +12,24 @@ describe('errorMessage (zh-CN)', () => {
     expect(errorMessage(apiError(403, 'user_banned', undefined, { reason: '严重违规', banned_until: null }))).toBe('账号已被永久封禁：严重违规')
   })
 
-  it('keeps the quota message of the server and adds the reset time', () => {
-    const message = errorMessage(apiError(429, 'quota_exceeded', '今日 20 条免费消息已用完', { resets_at: '2026-12-02T16:00:00Z' }))
-    expect(message).toBe('今日 20 条免费消息已用完（今日额度已用完，将于 2026/12/03 00:00 重置）')
+  it("keeps the server's Chinese quota message, which names the reset itself", () => {
+    const message = errorMessage(apiError(429, 'quota_exceeded', '今日 20 条免费消息已用完，将于北京时间 0 点重置', { resets_at: '2026-12-02T16:00:00Z' }))
+    expect(message).toBe('今日 20 条免费消息已用完，将于北京时间 0 点重置')
+  })
+
+  it('shows no English server text in the Chinese app', () => {
+    expect(errorMessage(apiError(403, 'forbidden', 'only its author deletes a comment'))).toBe('没有权限执行此操作')
+    expect(errorMessage(apiError(409, 'conflict', 'you already have an open report on this item'))).toBe('已经操作过了，或内容已有变化，请刷新后再试')
+    expect(errorMessage(apiError(500, 'internal', 'Internal error'))).toBe('服务繁忙，请稍后再试')
   })
 
   it('says when to retry after a rate limit, and names invalid fields', () => {
     expect(errorMessage(apiError(429, 'rate_limited', undefined, undefined, 42))).toBe('操作太频繁了，请 42 秒后再试')
-    expect(errorMessage(new ApiError(422, 'invalid_field', 'nickname: too long'))).toBe('填写有误：nickname: too long')
+    const invalid = new ApiError(422, 'invalid_field', 'images[1]: too large', {
+      type: '/problems/invalid_field', title: 'A field is invalid', status: 422, code: 'invalid_field', detail: 'images[1]: too large',
+      errors: [{ field: 'images[1]', message: 'too large' }, { field: 'title', message: 'too long' }],
+    })
+    expect(errorMessage(invalid)).toBe('填写有误：图片、标题')
   })
 
   it('never shows raw JSON for unknown failures', () => {

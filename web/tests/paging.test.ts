@@ -27,7 +27,7 @@ describe('CursorPager', () => {
     const load = vi.fn(() => new Promise<Page<Item>>((resolve) => pending.push(resolve)))
     const pager = new CursorPager<Item>(load)
     const first = pager.next()
-    expect(await pager.next()).toBe(0) // already loading: no second request
+    const waiting = pager.next() // already loading: waits for that page, no second request
     expect(load).toHaveBeenCalledTimes(1)
     const fresh = pager.reset()
     expect(load).toHaveBeenCalledTimes(2)
@@ -35,6 +35,7 @@ describe('CursorPager', () => {
     pending[0]({ items: items('stale') })
     expect(await fresh).toBe(1)
     expect(await first).toBe(0)
+    expect(await waiting).toBe(0)
     expect(pager.items.map((item) => item.id)).toEqual(['a'])
     expect(pager.finished).toBe(false)
   })

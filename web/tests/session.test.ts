@@ -21,6 +21,14 @@ describe('session store', () => {
     expect(session.needsProfile).toBe(false)
   })
 
+  it('keeps redirects inside the app', async () => {
+    const { safeRedirect } = await import('../src/stores/session')
+    expect(safeRedirect('/posts/42?x=1')).toBe('/posts/42?x=1')
+    for (const outside of ['//evil.example/x', 'https://evil.example', '/\\evil.example', undefined, ['/me']]) {
+      expect(safeRedirect(outside)).toBe('/')
+    }
+  })
+
   it('forgets everything on logout even when the server cannot be reached', async () => {
     localStorage.setItem('yujie.tokens', JSON.stringify({ access: 'a', refresh: 'r' }))
     vi.stubGlobal('fetch', vi.fn(async () => { throw new TypeError('offline') }))

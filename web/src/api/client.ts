@@ -124,19 +124,30 @@ export class ApiClient {
     })
   }
 
-  /** Refreshes the session, once for all requests that failed with the same token. */
+  /**
+   * Refreshes the session, once for all requests that failed with the same token: once in
+   * this tab (one shared promise), and once across tabs (a Web Lock; a tab that gets the
+   * lock after another refreshed finds newer tokens in the shared storage and uses them).
+   */
   private refreshAfter(failedAccess: string): Promise<boolean> {
     const current = this.options.tokens.get()
     if (current && current.access !== failedAccess) return Promise.resolve(true)
     if (!this.refreshing) {
-      this.refreshing = this.refresh().finally(() => (this.refreshing = null))
+      const locks = typeof navigator === 'undefined' ? undefined : navigator.locks
+      const refresh = () => this.refresh(failedAccess)
+      // request() resolves with the callback's awaited value (the DOM typings say a promise).
+      const held = locks
+        ? locks.request('yujie.session-refresh', refresh).then((refreshed) => refreshed as unknown as boolean)
+        : refresh()
+      this.refreshing = held.finally(() => (this.refreshing = null))
     }
     return this.refreshing
   }
 
-  private async refresh(): Promise<boolean> {
+  private async refresh(failedAccess: string): Promise<boolean> {
     const tokens = this.options.tokens.get()
     if (!tokens) return false
+    if (tokens.access !== failedAccess) return true
     let response: Response
     try {
       response = await this.fetchImpl(this.url('/api/v1/auth/refresh'), {

@@ -35,8 +35,9 @@ export async function problemFrom(response: Response): Promise<ApiError> {
     try {
       const problem = (await response.json()) as Problem
       if (problem && typeof problem.code === 'string') {
+        // A field error's detail already reads `field: message`; name each field once.
         const fields = (problem.errors ?? []).map((error) => `${error.field}: ${error.message}`)
-        const message = [problem.detail ?? problem.title, ...fields].filter(Boolean).join('；')
+        const message = fields.length ? fields.join('；') : (problem.detail ?? problem.title)
         return new ApiError(response.status, problem.code, message, problem, retryAfter)
       }
     } catch {

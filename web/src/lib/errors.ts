@@ -6,10 +6,30 @@ import { formatDateTime } from './time'
 
 const t = (key: string, values: Record<string, unknown> = {}) => i18n.global.t(key, values)
 
+const CHINESE = /[\u4e00-\u9fff]/
+
+/** The server's own words where the reader can read them: most details are English,
+ *  the companion's are Chinese. Otherwise undefined, and the code's message is used. */
+function readable(detail: string | undefined): string | undefined {
+  if (!detail) return undefined
+  const english = i18n.global.locale.value === 'en'
+  return english !== CHINESE.test(detail) ? detail : undefined
+}
+
+/** `images[2]` or `items[0].title` → the field's name in the reader's language. */
+function fieldNames(error: ApiError): string {
+  const names = (error.problem?.errors ?? []).map(({ field }) => {
+    const key = field.split(/[[.]/)[0]
+    const label = `common.fields.${key}`
+    return i18n.global.te(label) ? t(label) : key
+  })
+  return [...new Set(names)].join('、')
+}
+
 export function errorMessage(error: unknown): string {
   if (!(error instanceof ApiError)) return t('common.errors.generic', { detail: error instanceof Error ? error.message : String(error) })
   const context = (error.problem?.context ?? {}) as Record<string, unknown>
-  const detail = error.problem?.detail ?? error.message
+  const detail = readable(error.problem?.detail ?? error.message)
   switch (error.code) {
     case 'network':
       return t('common.errors.network')
@@ -27,7 +47,7 @@ export function errorMessage(error: unknown): string {
     case 'rate_limited':
       return t('common.errors.rateLimited', { seconds: error.retryAfter ?? 60 })
     case 'quota_exceeded':
-      return context.resets_at ? `${detail}（${t('common.errors.quota', { time: formatDateTime(String(context.resets_at)) })}）` : detail
+      return detail ?? t('common.errors.quota', { time: context.resets_at ? formatDateTime(String(context.resets_at)) : '' })
     case 'forbidden':
       return detail && detail !== error.problem?.title ? detail : t('common.errors.forbidden')
     case 'not_found':
@@ -40,13 +60,13 @@ export function errorMessage(error: unknown): string {
       return detail || t('common.errors.unsupported')
     case 'invalid_field':
     case 'malformed_body':
-      return t('common.errors.invalid', { detail: error.message })
+      return i18n.global.locale.value === 'en' ? t('common.errors.invalid', { detail: error.message }) : t('common.errors.invalid', { detail: fieldNames(error) || t('common.errors.someField') })
     case 'upstream_failed':
       return t('common.errors.upstream')
     case 'unavailable':
       return t('common.errors.unavailable')
     default:
-      return t('common.errors.generic', { detail })
+      return detail ? t('common.errors.generic', { detail }) : t('common.errors.unavailable')
   }
 }
 

@@ -10,6 +10,11 @@ export type Me = components['schemas']['Me']
 /** New accounts are named 「加油站用户」 plus a short id until they choose a nickname. */
 export const DEFAULT_NICKNAME_PREFIX = '加油站用户'
 
+/** A `?redirect=` target that stays in this app: a path, never `//host` or a URL. */
+export function safeRedirect(value: unknown): string {
+  return typeof value === 'string' && /^\/(?!\/)/.test(value) && !value.includes('\\') ? value : '/'
+}
+
 export const useSession = defineStore('session', () => {
   const me = ref<Me | null>(null)
   const signedIn = ref(api.tokens.get() !== null)

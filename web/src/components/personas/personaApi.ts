@@ -1,6 +1,7 @@
 // The persona endpoints the persona pages use, typed from the generated schema.
 import type { components } from '../../api/schema'
 import type { Page } from '../../api/paging'
+import { ApiError } from '../../api/problem'
 import { api } from '../../lib/api'
 
 type Schemas = components['schemas']
@@ -47,6 +48,30 @@ export function photoProblem(file: File): string | null {
   if (!PHOTO_TYPES.includes(file.type)) return 'persona.photo.badType'
   if (file.size > PHOTO_MAX_BYTES) return 'persona.photo.tooLarge'
   return null
+}
+
+/**
+ * Why the server refused a photo, as an i18n key chosen by the problem's code and field
+ * (its English wording is never shown); null when the failure is not about the image.
+ */
+export function photoRefusalKey(error: unknown): string | null {
+  if (!(error instanceof ApiError)) return null
+  switch (error.code) {
+    case 'unsupported_media_type':
+      return 'persona.photo.reasons.type'
+    case 'payload_too_large':
+      return 'persona.photo.reasons.size'
+    case 'invalid_field':
+      return error.problem?.errors?.some((field) => field.field === 'file') ? 'persona.photo.reasons.unreadable' : null
+    default:
+      return null
+  }
+}
+
+/** The field an `invalid_field` refusal names (`name`, `aliases[0]`, `year`…), or null. */
+export function refusedField(error: unknown): string | null {
+  if (!(error instanceof ApiError) || error.code !== 'invalid_field') return null
+  return error.problem?.errors?.[0]?.field ?? null
 }
 
 /** Compact counts as Chinese apps show them: 9,999 / 1.2万. */

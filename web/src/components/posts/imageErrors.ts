@@ -1,32 +1,67 @@
-// Why the server refused one image of a post, in the reader's language. The server names
-// the image (`images[2]`) and gives the reason in its problem+json; its wording is mapped
-// to a message here, and shown as the server gave it when it is not one of the known ones.
-import type { ApiError } from '../../api/problem'
+// Why the server refused a new post or an edit, in the reader's language. The message is
+// chosen by the problem's code and the field it names (`title`, `images[2]`, …), never
+// by the server's English wording, which is not shown.
+import { ApiError } from '../../api/problem'
 import { i18n } from '../../i18n'
 
 const t = (key: string, values: Record<string, unknown> = {}) => i18n.global.t(key, values)
 
-/** The refused images: index → message. */
-export function refusedImages(error: ApiError): Map<number, string> {
-  const refused = new Map<number, string>()
-  for (const field of error.problem?.errors ?? []) {
-    const match = /^images\[(\d+)\]$/.exec(field.field)
-    if (match) refused.set(Number(match[1]), reason(error.code, field.message))
-  }
-  return refused
+/** The form fields the compose page marks. */
+export type PostField = 'persona' | 'title' | 'text' | 'eventDate'
+
+export interface PostRefusal {
+  /** Refused images: index → reason. */
+  images: Map<number, string>
+  /** Messages for the fields the page shows them under. */
+  fields: Partial<Record<PostField, string>>
+  /** Every message, in the server's order, for one toast. */
+  messages: string[]
 }
 
-function reason(code: string, message: string): string {
-  const numbers = (message.match(/\d+/g) ?? []).map(Number)
-  if (code === 'unsupported_media_type' || /not a JPEG/i.test(message)) return t('post.imageErrors.type')
-  if (code === 'payload_too_large' || /larger than|at most \d+ bytes/i.test(message)) {
-    const bytes = numbers[numbers.length - 1]
-    return bytes ? t('post.imageErrors.size', { mb: Math.round(bytes / 1024 / 1024) }) : t('post.imageErrors.sizePlain')
+/** An image refused for `code`, as a short reason. */
+export function imageReason(code: string): string {
+  switch (code) {
+    case 'unsupported_media_type':
+      return t('post.imageErrors.type')
+    case 'payload_too_large':
+      return t('post.imageErrors.size', { mb: 10 })
+    case 'invalid_field':
+      return t('post.imageErrors.unreadable')
+    default:
+      return t('post.imageErrors.other')
   }
-  if (/pixels/i.test(message) && numbers.length >= 3) {
-    return t('post.imageErrors.pixels', { width: numbers[0], height: numbers[1], million: Math.round(numbers[2]! / 1_000_000) })
+}
+
+const FIELDS: Record<string, PostField> = { persona_id: 'persona', title: 'title', text: 'text', event_date: 'eventDate' }
+
+/**
+ * The refusal of a post form, field by field; null when the problem names no field (a
+ * ban, the network, a quota), which the page reports the usual way.
+ */
+export function postRefusal(error: unknown): PostRefusal | null {
+  if (!(error instanceof ApiError)) return null
+  const named = error.problem?.errors ?? []
+  const refusal: PostRefusal = { images: new Map(), fields: {}, messages: [] }
+  if (!named.length) {
+    // The whole form over the size limit (each image is checked here first, so rare).
+    if (error.code !== 'payload_too_large') return null
+    refusal.messages.push(t('post.refusals.tooLarge'))
   }
-  if (/MiB/.test(message)) return t('post.imageErrors.budget')
-  if (/damaged|truncated|corrupt/i.test(message)) return t('post.imageErrors.corrupt')
-  return message
+  for (const { field } of named) {
+    const image = /^images\[(\d+)\]$/.exec(field)
+    if (image) {
+      const index = Number(image[1])
+      refusal.images.set(index, imageReason(error.code))
+      refusal.messages.push(t('post.compose.imageRefused', { n: index + 1, reason: imageReason(error.code) }))
+    } else if (field === 'images') {
+      refusal.messages.push(t('post.refusals.images', { max: 9 }))
+    } else if (FIELDS[field]) {
+      const message = t(`post.refusals.${FIELDS[field]}`)
+      refusal.fields[FIELDS[field]] = message
+      refusal.messages.push(message)
+    } else {
+      refusal.messages.push(t('post.refusals.other'))
+    }
+  }
+  return refusal
 }

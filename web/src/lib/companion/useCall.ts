@@ -1,7 +1,9 @@
 // A voice call's life: request it, join the room (not in local mode), count the voice
 // seconds down by the server's deadline, send heartbeats as often as the server asks,
 // poll the call so an end from the server or the provider shows at once, and end it by
-// hang-up or when the time runs out. A reload resumes a running call.
+// hang-up or when the time runs out. A reload resumes a running call. Leaving the page
+// disposes it: from then on every step that was still waiting (the start request, the
+// room join, a resume) hangs the call up instead of going on.
 import { computed, onBeforeUnmount, ref, shallowRef } from 'vue'
 import { ApiError } from '../../api/problem'
 import { api } from '../api'
@@ -38,6 +40,8 @@ export function useCall(personaId: () => string) {
   let skew = 0
   let timers: number[] = []
   let ending = false
+  /** The page is gone: nothing may start timers, join the room or keep a call. */
+  let disposed = false
 
   const serverNow = computed(() => now.value + skew)
   const remaining = computed(() =>
@@ -46,14 +50,17 @@ export function useCall(personaId: () => string) {
   const elapsed = computed(() => (call.value ? Math.max(0, Math.floor((serverNow.value - new Date(call.value.started_at).getTime()) / 1000)) : 0))
   const voiceLeft = computed(() => quota.value?.voice_secs_left ?? null)
 
-  async function loadQuota() {
+  /** Today's quota; false when it could not be read (the error is shown). */
+  async function loadQuota(): Promise<boolean> {
     try {
       quota.value = await api.get<QuotaView>('/api/v1/companion/quota')
       exhausted.value = quota.value.voice_secs_left === 0
         ? { resets_at: quota.value.resets_at, limit: quota.value.voice_secs_limit, member: quota.value.member }
         : null
+      return true
     } catch (error) {
       reportError(error)
+      return false
     }
   }
 
@@ -76,7 +83,7 @@ export function useCall(personaId: () => string) {
     phase.value = 'ended'
     sessionStorage.removeItem(storageKey(personaId()))
     await leaveRoom()
-    await loadQuota()
+    if (!disposed) await loadQuota()
   }
 
   function observe(view: CallView) {
@@ -85,6 +92,12 @@ export function useCall(personaId: () => string) {
   }
 
   const path = (id: string) => `/api/v1/companion/calls/${encodeURIComponent(id)}`
+
+  /** Ends a call the page no longer shows (it was left while the call was starting). */
+  function abandon(id: string) {
+    sessionStorage.removeItem(storageKey(personaId()))
+    api.post(path(id) + '/hangup').catch(() => {})
+  }
 
   async function heartbeat() {
     if (!call.value || phase.value !== 'running') return
@@ -112,6 +125,7 @@ export function useCall(personaId: () => string) {
     await leaveRoom()
     for (let attempt = 0; attempt < 4 && call.value; attempt++) {
       await new Promise((resolve) => setTimeout(resolve, 1000))
+      if (disposed) return
       try {
         const view = await api.get<CallView>(path(call.value.id))
         if (view.state === 'ended') return finish(view)
@@ -130,6 +144,7 @@ export function useCall(personaId: () => string) {
 
   /** `fresh`: the call was created just now, so its started_at tells the server's clock. */
   async function connect(started: StartedCall, fresh: boolean) {
+    if (disposed) return abandon(started.call.id)
     call.value = started.call
     skew = fresh ? new Date(started.call.started_at).getTime() - Date.now() : 0
     if (started.call.state === 'ended') return finish(started.call)
@@ -139,28 +154,40 @@ export function useCall(personaId: () => string) {
     now.value = Date.now()
     if (local.value) return
     try {
-      voice.value = await joinVoice(started.rtc, {
+      const session = await joinVoice(started.rtc, {
         onAgentJoined: () => (agentJoined.value = true),
         onRoomEnded: () => poll(),
         onAutoplayBlocked: () => (autoplayBlocked.value = true),
+        cancelled: () => disposed,
       })
+      // Left while joining: the unmount already hung up; close the microphone and the room.
+      if (disposed) {
+        await session.leave().catch(() => {})
+        return
+      }
+      voice.value = session
     } catch (error) {
+      if (disposed) return
       audioError.value = error instanceof Error ? error.message : String(error)
       await hangUp()
     }
   }
 
   async function start() {
-    if (phase.value === 'connecting' || phase.value === 'running') return
+    if (disposed || phase.value === 'connecting' || phase.value === 'running') return
     phase.value = 'connecting'
+    call.value = null
     audioError.value = ''
     muted.value = false
     local.value = await detectLocalMode()
+    if (disposed) return
     try {
       const started = await api.post<StartedCall>('/api/v1/companion/calls', { persona_id: personaId() })
+      if (disposed) return abandon(started.call.id)
       sessionStorage.setItem(storageKey(personaId()), JSON.stringify(started))
       await connect(started, true)
     } catch (error) {
+      if (disposed) return
       phase.value = 'idle'
       if (error instanceof ApiError && error.code === 'quota_exceeded') {
         const context = (error.problem?.context ?? {}) as Record<string, unknown>
@@ -206,19 +233,31 @@ export function useCall(personaId: () => string) {
   /** After a reload: the running call of this persona, if any. */
   async function resume(): Promise<boolean> {
     const saved = sessionStorage.getItem(storageKey(personaId()))
-    if (!saved) return false
+    if (disposed || !saved || phase.value !== 'idle') return false
+    let started: StartedCall
     try {
-      const started = JSON.parse(saved) as StartedCall
+      started = JSON.parse(saved) as StartedCall
+    } catch {
+      sessionStorage.removeItem(storageKey(personaId()))
+      return false
+    }
+    try {
       const view = await api.get<CallView>(path(started.call.id))
       if (view.state !== 'running') {
         sessionStorage.removeItem(storageKey(personaId()))
         return false
       }
       local.value = await detectLocalMode()
+      // Left while this was being read: leaving a running call hangs it up.
+      if (disposed) {
+        abandon(view.id)
+        return false
+      }
       await connect({ ...started, call: view }, false)
       return true
-    } catch {
-      sessionStorage.removeItem(storageKey(personaId()))
+    } catch (error) {
+      // Forget the call only when the server does not know it; a network blip keeps it.
+      if (error instanceof ApiError && error.status === 404) sessionStorage.removeItem(storageKey(personaId()))
       return false
     }
   }
@@ -229,12 +268,10 @@ export function useCall(personaId: () => string) {
   }
 
   onBeforeUnmount(() => {
+    disposed = true
     clearTimers()
-    if (call.value && (phase.value === 'running' || phase.value === 'connecting')) {
-      const id = call.value.id
-      api.post(path(id) + '/hangup').catch(() => {})
-      sessionStorage.removeItem(storageKey(personaId()))
-    }
+    // A call still starting is hung up by `start`/`connect`/`resume` when their request returns.
+    if (call.value && phase.value !== 'ended' && phase.value !== 'idle') abandon(call.value.id)
     leaveRoom()
   })
 

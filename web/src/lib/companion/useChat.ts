@@ -33,7 +33,6 @@ export interface Exhausted {
   resets_at: string
   limit: number
   member: boolean
-  detail: string
 }
 
 let localIds = 0
@@ -56,6 +55,8 @@ export function useChat(personaId: () => string) {
   const quota = ref<QuotaView | null>(null)
   const exhausted = ref<Exhausted | null>(null)
   const loading = ref(true)
+  /** The first load (quota, conversations) failed; `init` again to retry. */
+  const failed = ref(false)
   const loadingOlder = ref(false)
   const finished = ref(false)
   const sending = ref(false)
@@ -64,7 +65,7 @@ export function useChat(personaId: () => string) {
 
   const messagesLeft = computed(() => quota.value?.messages_left ?? null)
 
-  async function loadQuota() {
+  async function loadQuota(): Promise<boolean> {
     try {
       quota.value = await api.get<QuotaView>('/api/v1/companion/quota')
       if (quota.value.messages_left === 0) {
@@ -72,11 +73,12 @@ export function useChat(personaId: () => string) {
           resets_at: quota.value.resets_at,
           limit: quota.value.messages_limit,
           member: quota.value.member,
-          detail: '',
         }
       } else exhausted.value = null
+      return true
     } catch (error) {
       reportError(error)
+      return false
     }
   }
 
@@ -89,10 +91,13 @@ export function useChat(personaId: () => string) {
   /** Loads the newest conversation of this persona (or none yet) and its latest page. */
   async function init() {
     loading.value = true
+    failed.value = false
     try {
-      await Promise.all([loadQuota(), loadConversations()])
-      await open(conversations.value[0] ?? null)
+      const [quotaRead] = await Promise.all([loadQuota(), loadConversations()])
+      if (!quotaRead) failed.value = true
+      else await open(conversations.value[0] ?? null)
     } catch (error) {
+      failed.value = true
       reportError(error)
     } finally {
       loading.value = false
@@ -152,7 +157,6 @@ export function useChat(personaId: () => string) {
       resets_at: String(context.resets_at ?? quota.value?.resets_at ?? ''),
       limit: Number(context.limit ?? quota.value?.messages_limit ?? 0),
       member: quota.value?.member ?? false,
-      detail: error.problem?.detail ?? error.message,
     }
     if (quota.value) quota.value = { ...quota.value, messages_left: 0 }
   }
@@ -197,11 +201,12 @@ export function useChat(personaId: () => string) {
             ended = true
             break
           case 'failed':
+            // The server's `detail` is Chinese only; the signal says which case it is.
             reply.state = signal.partial ? 'partial' : 'failed'
-            reply.error = signal.detail
+            reply.error = t(signal.partial ? 'companion.chat.failedPartial' : 'companion.chat.failedRefunded')
             ended = true
             if (!signal.partial) adjustLeft(1)
-            showToast({ message: signal.detail, duration: 3000 })
+            showToast({ message: reply.error, duration: 3000 })
             break
         }
       }
@@ -251,7 +256,7 @@ export function useChat(personaId: () => string) {
   }
 
   return {
-    conversations, conversation, items, quota, exhausted, loading, loadingOlder, finished, sending, messagesLeft,
+    conversations, conversation, items, quota, exhausted, loading, failed, loadingOlder, finished, sending, messagesLeft,
     init, open, loadOlder, startNew, send, dislike, stop, loadQuota, loadConversations,
   }
 }

@@ -10,6 +10,16 @@ export interface VoiceHandlers {
   onRoomEnded?: (reason: string) => void
   /** The browser blocked audio playback until a tap. */
   onAutoplayBlocked?: () => void
+  /** True once the page is gone: stop before the microphone turns on. */
+  cancelled?: () => boolean
+}
+
+/** The join was cancelled (the page was left while it was under way). */
+export class JoinCancelled extends Error {
+  constructor() {
+    super('cancelled')
+    this.name = 'JoinCancelled'
+  }
 }
 
 export interface VoiceSession {
@@ -21,6 +31,7 @@ export interface VoiceSession {
 
 export async function joinVoice(rtc: StartedCall['rtc'], handlers: VoiceHandlers): Promise<VoiceSession> {
   const sdk = await import('@volcengine/rtc')
+  if (handlers.cancelled?.()) throw new JoinCancelled()
   const VERTC = sdk.default
   const engine = VERTC.createEngine(rtc.app_id)
   const events = VERTC.events
@@ -54,7 +65,9 @@ export async function joinVoice(rtc: StartedCall['rtc'], handlers: VoiceHandlers
       { userId: rtc.user_id },
       { isAutoPublish: true, isAutoSubscribeAudio: true, isAutoSubscribeVideo: false },
     )
+    if (handlers.cancelled?.()) throw new JoinCancelled()
     await engine.startAudioCapture()
+    if (handlers.cancelled?.()) throw new JoinCancelled()
   } catch (error) {
     await leave()
     throw error
