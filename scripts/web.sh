@@ -23,7 +23,7 @@ case "${1:-build}" in
     npm run api:check
     npm run typecheck
     npm test
-    npx vite build
+    npm run bundle
     npx playwright test
     ;;
   *)

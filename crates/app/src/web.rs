@@ -36,7 +36,7 @@ impl WebApp {
             tracing::info!(dir = %config.dir, "no built web app (index.html) there: the public listener serves the API only");
             return None;
         }
-        Some(Self { files: ServeDir::new(dir).precompressed_gzip(), index: ServeFile::new(index) })
+        Some(Self { files: ServeDir::new(dir).precompressed_gzip(), index: ServeFile::new(index).precompressed_gzip() })
     }
 }
 
@@ -55,7 +55,11 @@ pub async fn serve_app(app: WebApp, request: Request) -> Response {
         return ApiError::new(ErrorCode::MethodNotAllowed).into_response();
     }
     let hashed = path.starts_with(HASHED_ASSETS);
-    let index_request = Request::builder().uri("/").body(axum::body::Body::empty()).ok();
+    let mut index_request = Request::builder().uri("/");
+    if let Some(accepted) = request.headers().get(header::ACCEPT_ENCODING) {
+        index_request = index_request.header(header::ACCEPT_ENCODING, accepted);
+    }
+    let index_request = index_request.body(axum::body::Body::empty()).ok();
     let mut response = into_response(app.files.oneshot(request).await);
     if response.status() == StatusCode::NOT_FOUND {
         if hashed {

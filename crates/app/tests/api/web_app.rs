@@ -15,9 +15,19 @@ async fn spawn_with_web_app() -> (TestApp, tempfile::TempDir) {
     std::fs::write(dir.path().join("index.html"), INDEX).unwrap();
     std::fs::write(dir.path().join("favicon.svg"), "<svg/>").unwrap();
     std::fs::write(dir.path().join("assets/index-3f2a9c.js"), ASSET).unwrap();
+    // What web/scripts/precompress.mjs writes beside each file at build time.
+    std::fs::write(dir.path().join("assets/index-3f2a9c.js.gz"), gzip(ASSET)).unwrap();
+    std::fs::write(dir.path().join("index.html.gz"), gzip(INDEX)).unwrap();
     let web_dir = dir.path().display().to_string();
     let app = spawn_with(|config| config.web.dir = web_dir).await;
     (app, dir)
+}
+
+fn gzip(text: &str) -> Vec<u8> {
+    use std::io::Write as _;
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    encoder.write_all(text.as_bytes()).unwrap();
+    encoder.finish().unwrap()
 }
 
 fn cache_control(response: &reqwest::Response) -> &str {
@@ -49,6 +59,25 @@ async fn hashed_assets_are_immutable_and_a_missing_one_is_a_404_not_the_index() 
     assert_eq!(cache_control(&favicon), "no-cache");
 
     assert_problem(app.get("/assets/index-000000.js", None).await, StatusCode::NOT_FOUND, "not_found").await;
+}
+
+#[tokio::test]
+async fn browsers_that_accept_gzip_get_the_precompressed_files() {
+    let (app, _dir) = spawn_with_web_app().await;
+    for (path, body) in [("/assets/index-3f2a9c.js", ASSET), ("/posts/42", INDEX), ("/", INDEX)] {
+        let response = app.http.get(app.url(path)).header(header::ACCEPT_ENCODING, "gzip").send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+        assert_eq!(
+            response.headers().get(header::CONTENT_ENCODING).map(|value| value.as_bytes()),
+            Some(&b"gzip"[..]),
+            "{path}"
+        );
+        let compressed = response.bytes().await.unwrap();
+        assert_eq!(compressed.as_ref(), gzip(body).as_slice(), "{path}");
+        let plain = app.get(path, None).await;
+        assert!(plain.headers().get(header::CONTENT_ENCODING).is_none(), "{path}");
+        assert_eq!(plain.text().await.unwrap(), body, "{path}");
+    }
 }
 
 #[tokio::test]
