@@ -23,7 +23,7 @@ function messagesFor(locale: Locale) {
   return Object.fromEntries(Object.entries(areas).map(([name, area]) => [name, area[locale]]))
 }
 
-export function savedLocale(): Locale {
+function savedLocale(): Locale {
   const saved = typeof localStorage === 'undefined' ? null : localStorage.getItem(KEY)
   return saved === 'en' ? 'en' : 'zh-CN'
 }

@@ -71,12 +71,12 @@ export function errorMessage(error: unknown): string {
 }
 
 /** A short toast for small failures. */
-export function toastError(error: unknown) {
+function toastError(error: unknown) {
   showToast({ message: errorMessage(error), duration: 3000 })
 }
 
 /** A dialog for refusals the user must read (bans, quotas). */
-export function alertError(error: unknown) {
+function alertError(error: unknown) {
   return showDialog({ message: errorMessage(error), confirmButtonText: t('common.actions.confirm') })
 }
 

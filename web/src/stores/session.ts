@@ -8,7 +8,7 @@ import { api, onSignedOut } from '../lib/api'
 export type Me = components['schemas']['Me']
 
 /** New accounts are named 「加油站用户」 plus a short id until they choose a nickname. */
-export const DEFAULT_NICKNAME_PREFIX = '加油站用户'
+const DEFAULT_NICKNAME_PREFIX = '加油站用户'
 
 /** A `?redirect=` target that stays in this app: a path, never `//host` or a URL. */
 export function safeRedirect(value: unknown): string {

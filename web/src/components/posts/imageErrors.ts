@@ -3,6 +3,7 @@
 // by the server's English wording, which is not shown.
 import { ApiError } from '../../api/problem'
 import { i18n } from '../../i18n'
+import { IMAGE_MAX_BYTES } from '../../lib/images'
 
 const t = (key: string, values: Record<string, unknown> = {}) => i18n.global.t(key, values)
 
@@ -19,12 +20,12 @@ export interface PostRefusal {
 }
 
 /** An image refused for `code`, as a short reason. */
-export function imageReason(code: string): string {
+function imageReason(code: string): string {
   switch (code) {
     case 'unsupported_media_type':
       return t('post.imageErrors.type')
     case 'payload_too_large':
-      return t('post.imageErrors.size', { mb: 10 })
+      return t('post.imageErrors.size', { mb: IMAGE_MAX_BYTES / 1024 / 1024 })
     case 'invalid_field':
       return t('post.imageErrors.unreadable')
     default:

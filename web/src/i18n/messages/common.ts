@@ -4,13 +4,12 @@ export default {
     tabs: { home: '首页', personas: '人物', membership: '会员', me: '我的' },
     actions: {
       retry: '重试', cancel: '取消', confirm: '确定', save: '保存', delete: '删除', edit: '编辑',
-      report: '举报', submit: '提交', back: '返回', more: '更多', loadMore: '加载更多', close: '关闭',
+      report: '举报', submit: '提交', back: '返回', close: '关闭',
     },
-    states: { loading: '加载中…', empty: '这里还空空的', finished: '没有更多了', pullToRefresh: '下拉刷新', releaseToRefresh: '释放刷新' },
+    states: { loading: '加载中…', finished: '没有更多了', pullToRefresh: '下拉刷新', releaseToRefresh: '释放刷新' },
     errors: {
       network: '网络连接失败，请检查网络后重试',
       unauthenticated: '请先登录',
-      banned: '账号已被封禁：{reason}',
       bannedUntil: '账号已被封禁至 {until}：{reason}',
       bannedForever: '账号已被永久封禁：{reason}',
       rateLimited: '操作太频繁了，请 {seconds} 秒后再试',
@@ -41,13 +40,12 @@ export default {
     tabs: { home: 'Home', personas: 'Personas', membership: 'Membership', me: 'Me' },
     actions: {
       retry: 'Retry', cancel: 'Cancel', confirm: 'OK', save: 'Save', delete: 'Delete', edit: 'Edit',
-      report: 'Report', submit: 'Submit', back: 'Back', more: 'More', loadMore: 'Load more', close: 'Close',
+      report: 'Report', submit: 'Submit', back: 'Back', close: 'Close',
     },
-    states: { loading: 'Loading…', empty: 'Nothing here yet', finished: 'No more', pullToRefresh: 'Pull to refresh', releaseToRefresh: 'Release to refresh' },
+    states: { loading: 'Loading…', finished: 'No more', pullToRefresh: 'Pull to refresh', releaseToRefresh: 'Release to refresh' },
     errors: {
       network: 'Network error. Check your connection and try again.',
       unauthenticated: 'Please sign in first',
-      banned: 'Your account is banned: {reason}',
       bannedUntil: 'Your account is banned until {until}: {reason}',
       bannedForever: 'Your account is banned permanently: {reason}',
       rateLimited: 'Too many requests. Try again in {seconds} s.',

@@ -1,6 +1,5 @@
 export default {
   'zh-CN': {
-    title: '我的',
     member: '会员',
     memberUntil: '会员至 {date}',
     notMember: '未开通',
@@ -23,7 +22,6 @@ export default {
     goHome: '回到首页',
   },
   en: {
-    title: 'Me',
     member: 'Member',
     memberUntil: 'Member until {date}',
     notMember: 'Not a member',

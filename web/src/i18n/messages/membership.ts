@@ -24,7 +24,6 @@ export default {
     orders: '我的订单',
     noOrders: '还没有订单',
     states: { pending: '待支付', paid: '已支付', expired: '已过期', closed: '已关闭' },
-    done: '完成',
   },
   en: {
     title: 'Membership',
@@ -51,6 +50,5 @@ export default {
     orders: 'My orders',
     noOrders: 'No orders yet',
     states: { pending: 'Pending', paid: 'Paid', expired: 'Expired', closed: 'Closed' },
-    done: 'Done',
   },
 }

@@ -32,7 +32,6 @@ export default {
       notFound: '这位人物不存在或已被删除',
       loadFailed: '人物主页加载失败',
       backToList: '返回人物列表',
-      share: '分享',
     },
     tabs: { experience: '经历', achievement: '成就', work: '作品', posts: '帖子' },
     gallery: {
@@ -73,7 +72,6 @@ export default {
       remove: '移除照片',
     },
     entry: {
-      add: '添加',
       total: '共 {count} 条',
       addTitle: {
         experience: '添加经历', achievement: '添加成就', work: '添加作品',
@@ -122,12 +120,10 @@ export default {
       likes: '{count} 赞',
       comments: '{count} 评论',
       edited: '已编辑',
-      images: '{count} 张图片',
     },
     edit: {
       title: '编辑人物资料',
       name: '名字',
-      aliases: '别名',
       saved: '资料已保存',
     },
     create: {
@@ -155,7 +151,6 @@ export default {
       skipPhoto: '跳过，去她的主页',
       rules: '请勿上传侵犯他人隐私或违法违规的内容',
     },
-    signInToAct: '登录后即可参与',
   },
   en: {
     list: {
@@ -190,7 +185,6 @@ export default {
       notFound: 'This persona does not exist or was deleted',
       loadFailed: 'Her page could not be loaded',
       backToList: 'Back to personas',
-      share: 'Share',
     },
     tabs: { experience: 'Life', achievement: 'Awards', work: 'Works', posts: 'Posts' },
     gallery: {
@@ -231,7 +225,6 @@ export default {
       remove: 'Remove photo',
     },
     entry: {
-      add: 'Add',
       total: '{count} in all',
       addTitle: {
         experience: 'Add a life event', achievement: 'Add an award', work: 'Add a work',
@@ -280,12 +273,10 @@ export default {
       likes: '{count} likes',
       comments: '{count} comments',
       edited: 'edited',
-      images: '{count} images',
     },
     edit: {
       title: 'Edit persona',
       name: 'Name',
-      aliases: 'Aliases',
       saved: 'Saved',
     },
     create: {
@@ -313,6 +304,5 @@ export default {
       skipPhoto: 'Skip, go to her page',
       rules: 'Do not upload content that violates privacy or the law',
     },
-    signInToAct: 'Sign in to take part',
   },
 }

@@ -9,7 +9,7 @@ import { ApiError } from '../../api/problem'
 import { api } from '../api'
 import { reportError } from '../errors'
 import { detectLocalMode } from '../localMode'
-import type { CallView, QuotaView, StartedCall } from './types'
+import type { CallView, QuotaView, StartedCall } from '../../api/types'
 import { joinVoice, type VoiceSession } from './voiceClient'
 
 export type CallPhase = 'idle' | 'connecting' | 'running' | 'ending' | 'ended'

@@ -8,7 +8,7 @@ import { api } from '../api'
 import { reportError } from '../errors'
 import { i18n } from '../../i18n'
 import { streamReply, type ReplySignal } from './chatStream'
-import type { ConversationView, MessageView, QuotaView } from './types'
+import type { ConversationView, MessageView, QuotaView } from '../../api/types'
 
 const PAGE = 30
 const t = (key: string) => i18n.global.t(key)

@@ -1,7 +1,7 @@
 // The voice room through the provider's web SDK (@volcengine/rtc), loaded only when a
 // real call starts so the main bundle stays small. Local mode never loads it: its RTC is
 // a stand-in with no audio.
-import type { StartedCall } from './types'
+import type { StartedCall } from '../../api/types'
 
 export interface VoiceHandlers {
   /** The persona's voice agent joined the room (its audio plays automatically). */
@@ -15,7 +15,7 @@ export interface VoiceHandlers {
 }
 
 /** The join was cancelled (the page was left while it was under way). */
-export class JoinCancelled extends Error {
+class JoinCancelled extends Error {
   constructor() {
     super('cancelled')
     this.name = 'JoinCancelled'

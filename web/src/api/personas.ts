@@ -1,23 +1,13 @@
 // The persona endpoints the persona pages use, typed from the generated schema.
-import type { components } from '../../api/schema'
-import type { Page } from '../../api/paging'
-import { ApiError } from '../../api/problem'
-import { api } from '../../lib/api'
+import type { EntryInput, EntryView, PersonaCard, PersonaDetail, PersonaUpdate, PhotoView, PostView } from './types'
+import type { Page } from './paging'
+import { ApiError } from './problem'
+import { api } from '../lib/api'
+import { imageProblem } from '../lib/images'
 
-type Schemas = components['schemas']
-export type PersonaCard = Schemas['PersonaCard']
-export type PersonaDetail = Schemas['PersonaDetail']
-export type PhotoView = Schemas['PhotoView']
-export type EntryView = Schemas['EntryView']
-export type EntryInput = Schemas['EntryInput']
-export type PostView = Schemas['PostView']
 export type Section = EntryView['section']
 export type WorkKind = NonNullable<EntryView['kind']>
 export type PersonaSort = 'popular' | 'new'
-
-/** Accepted photo types and size, checked here before the server checks again. */
-export const PHOTO_TYPES = ['image/jpeg', 'image/png', 'image/webp', 'image/gif']
-export const PHOTO_MAX_BYTES = 10 * 1024 * 1024
 
 const base = (id: string) => `/api/v1/personas/${encodeURIComponent(id)}`
 
@@ -28,7 +18,7 @@ export const personaApi = {
     api.get<Page<PersonaCard>>('/api/v1/personas/search', { query: { q }, signal }),
   get: (id: string) => api.get<PersonaDetail>(base(id)),
   create: (name: string, aliases: string[]) => api.post<PersonaDetail>('/api/v1/personas', { name, aliases }),
-  update: (id: string, update: Schemas['PersonaUpdate']) => api.patch<PersonaDetail>(base(id), update),
+  update: (id: string, update: PersonaUpdate) => api.patch<PersonaDetail>(base(id), update),
   addPhoto: (id: string, file: File, onProgress?: (fraction: number) => void) => {
     const form = new FormData()
     form.append('file', file)
@@ -45,8 +35,9 @@ export const personaApi = {
 
 /** The client-side check of a picked photo: an i18n key of the problem, or null. */
 export function photoProblem(file: File): string | null {
-  if (!PHOTO_TYPES.includes(file.type)) return 'persona.photo.badType'
-  if (file.size > PHOTO_MAX_BYTES) return 'persona.photo.tooLarge'
+  const problem = imageProblem(file)
+  if (problem === 'type') return 'persona.photo.badType'
+  if (problem === 'size') return 'persona.photo.tooLarge'
   return null
 }
 
