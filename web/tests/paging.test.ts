@@ -22,6 +22,24 @@ describe('CursorPager', () => {
     expect(load.mock.calls.map(([cursor]) => cursor)).toEqual([undefined, 'c1', 'c2'])
   })
 
+  it('a load asked for while a page is in flight settles only when that page has arrived', async () => {
+    let release: (page: Page<Item>) => void = () => {}
+    const load = vi.fn(() => new Promise<Page<Item>>((resolve) => (release = resolve)))
+    const pager = new CursorPager<Item>(load)
+    const first = pager.next()
+    let settled = false
+    const second = pager.next().then((count) => {
+      settled = true
+      return count
+    })
+    await new Promise((resolve) => setTimeout(resolve, 10))
+    expect(settled).toBe(false) // an infinite list told "nothing new" at once would ask again in a loop
+    release({ items: items('a'), next_cursor: 'c' })
+    expect(await first).toBe(1)
+    expect(await second).toBe(0)
+    expect(load).toHaveBeenCalledTimes(1)
+  })
+
   it('serializes loads and lets a reset win over a page still in flight', async () => {
     const pending: Array<(page: Page<Item>) => void> = []
     const load = vi.fn(() => new Promise<Page<Item>>((resolve) => pending.push(resolve)))
