@@ -32,6 +32,14 @@ describe('errorMessage (zh-CN)', () => {
     expect(errorMessage(invalid)).toBe('填写有误：图片、标题')
   })
 
+  it('names the field and the category of a refused text, never the word', () => {
+    const refused = new ApiError(422, 'content_refused', 'text: contains words not allowed here (广告)', {
+      type: '/problems/content_refused', title: 'The text contains words that are not allowed here', status: 422, code: 'content_refused',
+      errors: [{ field: 'text', message: 'contains advert content' }], context: { category: 'advert', category_label: '广告' } as never,
+    })
+    expect(errorMessage(refused)).toBe('正文包含不允许发布的内容（广告），请修改后再试')
+  })
+
   it('never shows raw JSON for unknown failures', () => {
     expect(errorMessage(new ApiError(0, 'network', 'Failed to fetch'))).toBe('网络连接失败，请检查网络后重试')
     expect(errorMessage(new Error('boom'))).toBe('出错了：boom')

@@ -50,6 +50,9 @@ impl ServiceSet {
 
     /// The migrations of the services in this set.
     pub fn migrations(&self) -> Vec<Migrations> {
-        SERVICES.iter().filter(|service| self.runs(service.name)).filter_map(|service| (service.migrations)()).collect()
+        let services =
+            SERVICES.iter().filter(|service| self.runs(service.name)).filter_map(|service| (service.migrations)());
+        // Every service writes text, so every process needs the lexicon and the audit.
+        std::iter::once(yujie_kernel::safety::migrations()).chain(services).collect()
     }
 }

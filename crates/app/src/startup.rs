@@ -11,6 +11,7 @@ use yujie_db::Db;
 use yujie_kernel::{
     auth::TokenKeys,
     http::{finish, not_found, HttpMetrics, Listener},
+    safety::{self, Safety},
     service::Worker,
     wait::WaitSlots,
     Clock, Config, Metrics, Platform, ServiceRoutes,
@@ -67,13 +68,16 @@ impl Application {
         let tokens = TokenKeys::new(&config.auth.jwt_secret, config.auth.access_ttl_secs, clock.clone());
         let config_waits = config.http.max_waits_per_client;
         let config_images = config.media.image_pool();
+        let metrics = Arc::new(Metrics::default());
+        let safety = Safety::load(db.clone(), kv.clone(), clock.clone(), &config.safety, &metrics).await?;
         let platform = Platform {
             config: Arc::new(config),
             db,
             kv,
             blob,
             clock,
-            metrics: Arc::new(Metrics::default()),
+            metrics,
+            safety,
             tokens,
             public_base_url,
             staff_base_url,
@@ -152,8 +156,11 @@ pub async fn migrate(config: &Config, services: &ServiceSet) -> anyhow::Result<(
 /// only ever on the staff listener.
 fn assemble(platform: &Platform, parts: Vec<ServiceRoutes>) -> (Router, Router, Vec<Worker>) {
     let mut api = OpenApiRouter::with_openapi(PublicApi::openapi());
-    let mut staff = Router::new();
-    let mut workers = Vec::new();
+    let safety = &platform.safety;
+    let mut staff = Router::new()
+        .nest("/internal/safety", safety::routes::internal(safety, platform.config.internal.token.clone()));
+    let reload = Duration::from_millis(platform.config.safety.reload_interval_ms.max(100));
+    let mut workers = vec![safety.worker(reload, platform.shutdown.clone())];
     for part in parts {
         api = api.nest("/api/v1", part.public);
         staff = staff

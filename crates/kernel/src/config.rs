@@ -18,6 +18,7 @@ mod companion;
 mod http;
 mod log;
 mod media;
+mod safety;
 mod storage;
 mod web;
 mod wechat;
@@ -26,6 +27,7 @@ pub use companion::{CompanionConfig, DifyConfig, OpenaiConfig, ProviderKind, Voi
 pub use http::{HttpConfig, RateRule};
 pub use log::{LogConfig, LogFormat};
 pub use media::MediaConfig;
+pub use safety::SafetyConfig;
 pub use storage::{S3UrlMode, StorageBackend, StorageConfig};
 pub use web::WebConfig;
 pub use wechat::{WechatConfig, WechatMessageMode};
@@ -58,6 +60,7 @@ pub struct Config {
     pub internal: InternalConfig,
     pub wechat: WechatConfig,
     pub media: MediaConfig,
+    pub safety: SafetyConfig,
     pub billing: BillingConfig,
     pub companion: CompanionConfig,
     pub standins: StandinsConfig,
@@ -166,6 +169,7 @@ impl Default for Config {
             internal: InternalConfig::default(),
             wechat: WechatConfig::default(),
             media: MediaConfig::default(),
+            safety: SafetyConfig::default(),
             billing: BillingConfig::default(),
             companion: CompanionConfig::default(),
             standins: StandinsConfig::default(),

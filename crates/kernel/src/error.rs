@@ -37,6 +37,7 @@ macro_rules! error_codes {
 error_codes! {
     MalformedBody => ("malformed_body", BAD_REQUEST, "The request body could not be parsed"),
     InvalidField => ("invalid_field", UNPROCESSABLE_ENTITY, "A field is invalid"),
+    ContentRefused => ("content_refused", UNPROCESSABLE_ENTITY, "The text contains words that are not allowed here"),
     Unauthenticated => ("unauthenticated", UNAUTHORIZED, "Sign-in required"),
     TokenExpired => ("token_expired", UNAUTHORIZED, "The access token has expired"),
     RefreshTokenInvalid => ("refresh_token_invalid", UNAUTHORIZED, "The refresh token is invalid"),

@@ -38,6 +38,8 @@ pub struct Platform {
     /// How other services reach this process's staff listener.
     pub staff_base_url: String,
     pub http_client: reqwest::Client,
+    /// The sensitive-word filter every written text passes.
+    pub safety: crate::safety::Safety,
     /// Image checks and renditions, bounded process-wide.
     pub images: yujie_media::ImagePool,
     /// Open long-polls and event streams per user and per address.

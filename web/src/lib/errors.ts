@@ -61,6 +61,11 @@ export function errorMessage(error: unknown): string {
     case 'invalid_field':
     case 'malformed_body':
       return i18n.global.locale.value === 'en' ? t('common.errors.invalid', { detail: error.message }) : t('common.errors.invalid', { detail: fieldNames(error) || t('common.errors.someField') })
+    case 'content_refused': {
+      const category = String(context.category ?? 'other')
+      const label = `common.categories.${category}`
+      return t('common.errors.refused', { field: fieldNames(error) || t('common.errors.someField'), category: i18n.global.te(label) ? t(label) : category })
+    }
     case 'upstream_failed':
       return t('common.errors.upstream')
     case 'unavailable':

@@ -5,6 +5,7 @@
 mod companion_helpers;
 mod content_helpers;
 mod helpers;
+mod safety_helpers;
 
 mod authorization;
 mod billing;
@@ -36,6 +37,10 @@ mod login;
 mod mariadb;
 mod platform;
 mod profile;
+mod safety_chat;
+mod safety_lexicon;
+mod safety_recheck;
+mod safety_writes;
 mod sessions;
 mod sql_count;
 mod upload_memory;

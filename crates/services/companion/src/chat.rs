@@ -14,6 +14,7 @@ use utoipa::ToSchema;
 use yujie_kernel::{
     auth::CurrentUser,
     ids::new_id,
+    safety::Place,
     text::{user_text, TextKind},
     ApiError, ApiResult, ErrorCode,
 };
@@ -22,6 +23,7 @@ use crate::{
     character::{character_card, fit_history, role_of},
     provider::{ChatEvent, ChatRequest, ProviderError, Turn},
     quota::TakenMessage,
+    reply_filter::{Filtered, ReplyFilter},
     store::{ConversationRow, MessageRow, PersonaRow},
     Companion,
 };
@@ -108,6 +110,9 @@ impl Companion {
         let max = self.inner.platform.config.companion.max_message_chars;
         let text = user_text("text", text, 1, max, TextKind::Multiline)?;
         let conversation = self.own_conversation(&user.user_id, conversation_id).await?;
+        let message_id = new_id();
+        let safety = &self.inner.platform.safety;
+        let text = safety.screen(Place::ChatMessage, "text", text, Some(&user.user_id), Some(&message_id)).await?.text;
         let persona = self.live_persona(&conversation.persona_id).await?;
         let taken = self.inner.quota.take_message(user).await?;
         let request = match self.chat_request(user, &conversation, &persona, &text).await {
@@ -117,7 +122,6 @@ impl Companion {
                 return Err(error);
             }
         };
-        let message_id = new_id();
         let stored = MessageRow {
             id: message_id.clone(),
             conversation_id: conversation.id.clone(),
@@ -189,6 +193,8 @@ fn upstream_error(error: ProviderError) -> ApiError {
 impl Relay {
     async fn run(self, mut upstream: crate::provider::ChatStream, sender: mpsc::Sender<ReplySignal>) {
         let mut reply = String::new();
+        let mut filter = ReplyFilter::new(&self.companion.inner.platform.safety);
+        let mut stopped = false;
         let mut first_token = false;
         let mut task_id = None;
         let mut provider_message_id = None;
@@ -213,20 +219,60 @@ impl Relay {
                         first_token = true;
                         self.companion.inner.metrics.first_token(self.started.elapsed().as_secs_f64());
                     }
+                    let (text, done) = match filter.push(&text) {
+                        Filtered::Show(text) if text.is_empty() => continue,
+                        Filtered::Show(text) => (text, false),
+                        Filtered::Stopped(text) => (text, true),
+                    };
                     reply.push_str(&text);
+                    if done {
+                        stopped = true;
+                        let _ = sender.send(ReplySignal::Delta { text }).await;
+                        break Ok(());
+                    }
                     ReplySignal::Delta { text }
                 }
                 Some(Ok(ChatEvent::Replace(text))) => {
+                    let (text, done) = match filter.replace(&text) {
+                        Filtered::Show(text) => (text, false),
+                        Filtered::Stopped(text) => (text, true),
+                    };
                     reply.clone_from(&text);
+                    if done {
+                        stopped = true;
+                        let _ = sender.send(ReplySignal::Replace { text }).await;
+                        break Ok(());
+                    }
                     ReplySignal::Replace { text }
                 }
-                Some(Ok(ChatEvent::End { .. })) => break Ok(()),
+                Some(Ok(ChatEvent::End { .. })) => {
+                    let (Filtered::Show(text) | Filtered::Stopped(text)) = filter.finish();
+                    if !text.is_empty() {
+                        reply.push_str(&text);
+                        let _ = sender.send(ReplySignal::Delta { text }).await;
+                    }
+                    break Ok(());
+                }
             };
             if sender.send(signal).await.is_err() {
                 break Err(("the reader went away".into(), true));
             }
         };
         drop(upstream);
+        if let Err((_, reader_gone)) = &outcome {
+            // What the filter still holds was generated: keep it, and show it if the
+            // reader is still there.
+            let (Filtered::Show(rest) | Filtered::Stopped(rest)) = filter.finish();
+            reply.push_str(&rest);
+            if !*reader_gone && !rest.is_empty() {
+                let _ = sender.send(ReplySignal::Delta { text: rest }).await;
+            }
+        }
+        if stopped {
+            tracing::info!(reply = self.reply_id, "reply stopped by the sensitive-word filter");
+            self.stop_upstream(task_id.as_deref()).await;
+        }
+        filter.record(&self.user_id, &self.reply_id).await;
         let state = match &outcome {
             Ok(()) => "complete",
             Err(_) if !reply.is_empty() => "partial",

@@ -15,6 +15,7 @@ mod knowledge;
 mod metrics;
 pub mod provider;
 mod quota;
+mod reply_filter;
 mod routes;
 mod store;
 pub mod voice;

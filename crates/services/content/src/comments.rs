@@ -6,11 +6,15 @@ use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use yujie_identity::UserBrief;
-use yujie_kernel::{auth::CurrentUser, clock::millis_to_datetime, ids::new_id, ApiError, ApiResult, ErrorCode};
+use yujie_kernel::{
+    auth::CurrentUser, clock::millis_to_datetime, ids::new_id, safety::Place, ApiError, ApiResult, ErrorCode,
+};
 
 use crate::{
     cursor::{decode_cursor, into_page},
     domain::{CommentText, ReactionValue},
+    moderation::ItemKind,
+    safety::Review,
     store::{CommentRow, Counted, CounterDelta},
     Content,
 };
@@ -57,8 +61,11 @@ pub struct CommentPage {
 
 impl Content {
     pub async fn add_comment(&self, user: &CurrentUser, post_id: &str, new: &NewComment) -> ApiResult<CommentView> {
-        let text = CommentText::parse(&new.text)?;
         self.visible_post(post_id).await?;
+        let id = new_id();
+        let mut review = Review::default();
+        let text = CommentText::parse(&new.text)?.0;
+        let text = self.screen(Place::Comment, "text", text, &user.user_id, &id, &mut review).await?;
         let store = &self.inner.store;
         let (root_id, reply_to_id, reply_to_user_id) = match &new.reply_to {
             None => (None, None, None),
@@ -77,13 +84,13 @@ impl Content {
         };
         let now = self.now_ms();
         let row = CommentRow {
-            id: new_id(),
+            id,
             post_id: post_id.to_owned(),
             root_id,
             reply_to_id,
             reply_to_user_id,
             author_id: user.user_id.clone(),
-            body: text.0,
+            body: text,
             like_count: 0,
             dislike_count: 0,
             reply_count: 0,
@@ -104,8 +111,11 @@ impl Content {
         }
         tx.commit().await?;
         self.discussions_changed().await;
+        let comment_id = row.id.clone();
         let mut views = self.comment_views(vec![row], Some(user), false).await?;
-        views.pop().ok_or_else(|| ApiError::not_found("comment"))
+        let view = views.pop().ok_or_else(|| ApiError::not_found("comment"))?;
+        self.hold_if_asked(ItemKind::Comment, &comment_id, review).await?;
+        Ok(view)
     }
 
     pub async fn delete_comment(&self, user: &CurrentUser, comment_id: &str) -> ApiResult<()> {

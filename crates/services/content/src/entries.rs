@@ -1,11 +1,12 @@
 //! Experiences, achievements and works: added by anyone signed in, changed only by
 //! their author.
 
-use yujie_kernel::{ids::new_id, ApiError, ApiResult, ErrorCode};
+use yujie_kernel::{ids::new_id, safety::Place, ApiError, ApiResult, ErrorCode};
 
 use crate::{
     domain::{EntryFields, EntryInput},
     moderation::ItemKind,
+    safety::Review,
     store::{Change, ChangeAction, EntryRow, ENTRY_WEIGHT},
     views::{entry_view, EntryView},
     Content,
@@ -31,17 +32,33 @@ impl Content {
         Ok(entry_view(&entry, &authors))
     }
 
+    /// Screens every text of an entry.
+    async fn screen_entry(&self, fields: EntryFields, user_id: &str, id: &str) -> ApiResult<(EntryFields, Review)> {
+        let mut review = Review::default();
+        let fields = EntryFields {
+            title: self.screen_optional(Place::Entry, "title", fields.title, user_id, id, &mut review).await?,
+            body: self.screen_optional(Place::Entry, "text", fields.body, user_id, id, &mut review).await?,
+            role: self.screen_optional(Place::Entry, "role", fields.role, user_id, id, &mut review).await?,
+            issuer: self.screen_optional(Place::Entry, "issuer", fields.issuer, user_id, id, &mut review).await?,
+            ..fields
+        };
+        Ok((fields, review))
+    }
+
     pub async fn add_entry(&self, author_id: &str, persona_id: &str, input: &EntryInput) -> ApiResult<EntryView> {
         let fields = input.parse()?;
         self.live_persona(persona_id).await?;
         let (id, now) = (new_id(), self.now_ms());
+        let (fields, review) = self.screen_entry(fields, author_id, &id).await?;
         let store = &self.inner.store;
         let mut tx = store.begin_change().await?;
         store.insert_entry(&mut tx, &id, persona_id, author_id, &fields, now).await?;
         store.bump_popularity(&mut tx, persona_id, ENTRY_WEIGHT).await?;
         tx.commit(Change::new(ItemKind::Entry, ChangeAction::Created, persona_id, &id, entry_payload(&fields)), now)
             .await?;
-        self.entry_answer(&id).await
+        let view = self.entry_answer(&id).await?;
+        self.hold_if_asked(ItemKind::Entry, &id, review).await?;
+        Ok(view)
     }
 
     pub async fn update_entry(
@@ -61,7 +78,7 @@ impl Content {
                 format!("this entry is a {}; its section cannot change", entry.section.as_str()),
             ));
         }
-        let fields = input.parse()?;
+        let (fields, review) = self.screen_entry(input.parse()?, user_id, entry_id).await?;
         let now = self.now_ms();
         let store = &self.inner.store;
         let mut tx = store.begin_change().await?;
@@ -74,7 +91,9 @@ impl Content {
             now,
         )
         .await?;
-        self.entry_answer(entry_id).await
+        let view = self.entry_answer(entry_id).await?;
+        self.hold_if_asked(ItemKind::Entry, entry_id, review).await?;
+        Ok(view)
     }
 
     pub async fn delete_entry(&self, user_id: &str, persona_id: &str, entry_id: &str) -> ApiResult<()> {

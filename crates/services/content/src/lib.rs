@@ -18,8 +18,10 @@ mod personas;
 mod photos;
 mod posts;
 mod reactions;
+mod recheck;
 mod reports;
 mod routes;
+mod safety;
 mod store;
 mod text;
 mod user_content;
@@ -104,7 +106,10 @@ impl Content {
             public: routes::public(self),
             internal: routes::internal(self),
             staff: axum::Router::new(),
-            workers: vec![Box::pin(feed_cache::follow_invalidations(self.clone()))],
+            workers: vec![
+                Box::pin(feed_cache::follow_invalidations(self.clone())),
+                Box::pin(self.clone().follow_rechecks(std::time::Duration::from_secs(2))),
+            ],
         }
     }
 

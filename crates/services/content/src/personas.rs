@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use serde::Deserialize;
 use serde_json::json;
 use utoipa::ToSchema;
-use yujie_kernel::{clock::millis_to_datetime, ids::new_id, ApiError, ApiResult, ErrorCode};
+use yujie_kernel::{clock::millis_to_datetime, ids::new_id, safety::Place, ApiError, ApiResult, ErrorCode};
 
 use crate::{
     cursor::{decode_cursor, into_page},
@@ -51,14 +51,35 @@ impl Content {
         }
     }
 
+    /// A persona's name, screened: names cannot be held for review, so a review word
+    /// refuses them like a block word.
+    async fn screened_name(&self, raw: &str, user_id: &str, persona_id: &str) -> ApiResult<String> {
+        let name = PersonaName::parse(raw)?.as_str().to_owned();
+        let safety = &self.inner.platform.safety;
+        Ok(safety.screen(Place::Persona, "name", name, Some(user_id), Some(persona_id)).await?.text)
+    }
+
+    async fn screened_aliases(&self, raw: &[String], user_id: &str, persona_id: &str) -> ApiResult<Vec<String>> {
+        let mut aliases = Vec::new();
+        for (index, alias) in Aliases::parse(raw)?.as_slice().iter().enumerate() {
+            let field = format!("aliases[{index}]");
+            let safety = &self.inner.platform.safety;
+            aliases.push(
+                safety.screen(Place::Persona, &field, alias.clone(), Some(user_id), Some(persona_id)).await?.text,
+            );
+        }
+        Ok(aliases)
+    }
+
     pub async fn create_persona(&self, creator_id: &str, new: &NewPersona) -> ApiResult<PersonaDetail> {
-        let name = PersonaName::parse(&new.name)?;
-        let aliases = Aliases::parse(&new.aliases)?;
+        let id = new_id();
+        let name = self.screened_name(&new.name, creator_id, &id).await?;
+        let aliases = self.screened_aliases(&new.aliases, creator_id, &id).await?;
         let now = self.now_ms();
         let row = PersonaRow {
-            id: new_id(),
-            name: name.as_str().to_owned(),
-            aliases: serde_json::to_string(aliases.as_slice()).map_err(ApiError::internal)?,
+            id,
+            name: name.clone(),
+            aliases: serde_json::to_string(&aliases).map_err(ApiError::internal)?,
             cover_photo_id: None,
             creator_id: creator_id.to_owned(),
             popularity: 0,
@@ -68,7 +89,7 @@ impl Content {
         };
         let store = &self.inner.store;
         let mut tx = store.begin_change().await?;
-        store.insert_persona(&mut tx, &row, &search_grams(name.as_str(), aliases.as_slice())).await?;
+        store.insert_persona(&mut tx, &row, &search_grams(&name, &aliases)).await?;
         let change = Change::new(ItemKind::Persona, ChangeAction::Created, &row.id, &row.id, persona_payload(&row));
         tx.commit(change, now).await?;
         self.persona_detail(&row.id).await
@@ -86,10 +107,11 @@ impl Content {
                 .with_detail("only the persona's creator edits its name, aliases and cover"));
         }
         if let Some(name) = &update.name {
-            row.name = PersonaName::parse(name)?.as_str().to_owned();
+            row.name = self.screened_name(name, user_id, persona_id).await?;
         }
         if let Some(aliases) = &update.aliases {
-            row.aliases = serde_json::to_string(Aliases::parse(aliases)?.as_slice()).map_err(ApiError::internal)?;
+            let aliases = self.screened_aliases(aliases, user_id, persona_id).await?;
+            row.aliases = serde_json::to_string(&aliases).map_err(ApiError::internal)?;
         }
         if let Some(cover) = &update.cover_photo_id {
             if let Some(photo_id) = cover {

@@ -5,13 +5,15 @@ use std::collections::{BTreeMap, HashMap};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use yujie_kernel::{
-    auth::CurrentUser, clock::millis_to_datetime, http::render_image, ids::new_id, ApiError, ApiResult, ErrorCode,
+    auth::CurrentUser, clock::millis_to_datetime, http::render_image, ids::new_id, safety::Place, ApiError, ApiResult,
+    ErrorCode,
 };
 
 use crate::{
     cursor::{decode_cursor, into_page},
     domain::{EventDate, PostText, PostTitle, ReactionValue},
     moderation::ItemKind,
+    safety::Review,
     store::{Change, ChangeAction, FeedScope, FeedSort, PostRow, POST_WEIGHT},
     text::render_html,
     views::{Authors, PhotoUrls},
@@ -104,8 +106,12 @@ impl Content {
         if !user.is_member() {
             return Err(ApiError::new(ErrorCode::Forbidden).with_detail("posting is for members (会员)"));
         }
-        let title = PostTitle::parse(&new.title)?;
-        let text = PostText::parse(&new.text)?;
+        let id = new_id();
+        let mut review = Review::default();
+        let title = PostTitle::parse(&new.title)?.0;
+        let title = self.screen(Place::Post, "title", title, &user.user_id, &id, &mut review).await?;
+        let text = PostText::parse(&new.text)?.0;
+        let text = self.screen(Place::Post, "text", text, &user.user_id, &id, &mut review).await?;
         let event_date =
             new.event_date.as_deref().filter(|d| !d.trim().is_empty()).map(EventDate::parse).transpose()?;
         if new.images.len() > MAX_POST_IMAGES {
@@ -114,15 +120,14 @@ impl Content {
         self.live_persona(&new.persona_id)
             .await
             .map_err(|error| error.map_not_found(|| ApiError::invalid_field("persona_id", "no such persona")))?;
-        let id = new_id();
         let images = self.store_images(&id, new.images).await?;
         let now = self.now_ms();
         let row = PostRow {
             id: id.clone(),
             persona_id: new.persona_id.clone(),
             author_id: user.user_id.clone(),
-            title: title.0,
-            body: text.0,
+            title,
+            body: text,
             event_date: event_date.map(|date| date.0),
             images: serde_json::to_string(&images).map_err(ApiError::internal)?,
             like_count: 0,
@@ -149,7 +154,9 @@ impl Content {
             return Err(error.into());
         }
         self.feeds_changed().await;
-        self.post_view(&id, Some(user)).await
+        let view = self.post_view(&id, Some(user)).await?;
+        self.hold_if_asked(ItemKind::Post, &id, review).await?;
+        Ok(view)
     }
 
     /// Checks every image first, then stores them; nothing is stored if one fails.
@@ -194,11 +201,14 @@ impl Content {
         if post.author_id != user.user_id {
             return Err(ApiError::new(ErrorCode::Forbidden).with_detail("only its author edits a post"));
         }
+        let mut review = Review::default();
         if let Some(title) = &edit.title {
-            post.title = PostTitle::parse(title)?.0;
+            let title = PostTitle::parse(title)?.0;
+            post.title = self.screen(Place::Post, "title", title, &user.user_id, post_id, &mut review).await?;
         }
         if let Some(text) = &edit.text {
-            post.body = PostText::parse(text)?.0;
+            let text = PostText::parse(text)?.0;
+            post.body = self.screen(Place::Post, "text", text, &user.user_id, post_id, &mut review).await?;
         }
         if let Some(date) = &edit.event_date {
             post.event_date = date.as_deref().map(EventDate::parse).transpose()?.map(|date| date.0);
@@ -213,7 +223,9 @@ impl Content {
         let change = Change::new(ItemKind::Post, ChangeAction::Updated, &post.persona_id, post_id, post_payload(&post));
         tx.commit(change, now).await?;
         self.feeds_changed().await;
-        self.post_view(post_id, Some(user)).await
+        let view = self.post_view(post_id, Some(user)).await?;
+        self.hold_if_asked(ItemKind::Post, post_id, review).await?;
+        Ok(view)
     }
 
     pub async fn delete_post(&self, user: &CurrentUser, post_id: &str) -> ApiResult<()> {

@@ -6,7 +6,9 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use yujie_identity::UserBrief;
-use yujie_kernel::{auth::CurrentUser, clock::millis_to_datetime, ids::new_id, ApiError, ApiResult, ErrorCode};
+use yujie_kernel::{
+    auth::CurrentUser, clock::millis_to_datetime, ids::new_id, safety::Place, ApiError, ApiResult, ErrorCode,
+};
 
 use crate::{
     domain::{optional_text, ReportReason},
@@ -60,13 +62,20 @@ pub struct ReportDetail {
 
 impl Content {
     pub async fn file_report(&self, user: &CurrentUser, new: &NewReport) -> ApiResult<ReportReceipt> {
-        let note = optional_text("note", new.note.as_deref(), 500)?;
+        let id = new_id();
+        let note = match optional_text("note", new.note.as_deref(), 500)? {
+            Some(note) => {
+                let safety = &self.inner.platform.safety;
+                Some(safety.screen(Place::Report, "note", note, Some(&user.user_id), Some(&id)).await?.text)
+            }
+            None => None,
+        };
         let (author_id, snapshot) = self
             .item_snapshot(new.target_kind, &new.target_id)
             .await?
             .ok_or_else(|| ApiError::invalid_field("target_id", "no such visible item"))?;
         let row = ReportRow {
-            id: new_id(),
+            id,
             target_kind: new.target_kind.as_str().to_owned(),
             target_id: new.target_id.clone(),
             reporter_id: user.user_id.clone(),

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-use yujie_kernel::{clock::millis_to_datetime, http::render_image, ids::new_id, ApiError, ApiResult};
+use yujie_kernel::{clock::millis_to_datetime, http::render_image, ids::new_id, safety::Place, ApiError, ApiResult};
 
 use crate::{domain::Nickname, store::UserRow, Identity};
 
@@ -56,8 +56,13 @@ impl Identity {
         self.me(&user).await
     }
 
+    /// Sets a screened nickname: a mask word is stored masked; block and review words
+    /// refuse it (a name cannot be held for review).
     pub async fn set_nickname(&self, user_id: &str, nickname: &Nickname) -> ApiResult<Me> {
-        self.inner.store.set_nickname(user_id, nickname.as_str(), self.now_ms()).await?;
+        let safety = &self.inner.platform.safety;
+        let nickname = nickname.as_str().to_owned();
+        let nickname = safety.screen(Place::Nickname, "nickname", nickname, Some(user_id), Some(user_id)).await?.text;
+        self.inner.store.set_nickname(user_id, &nickname, self.now_ms()).await?;
         self.me_by_id(user_id).await
     }
 

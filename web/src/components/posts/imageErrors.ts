@@ -3,6 +3,7 @@
 // by the server's English wording, which is not shown.
 import { ApiError } from '../../api/problem'
 import { i18n } from '../../i18n'
+import { errorMessage } from '../../lib/errors'
 import { IMAGE_MAX_BYTES } from '../../lib/images'
 
 const t = (key: string, values: Record<string, unknown> = {}) => i18n.global.t(key, values)
@@ -43,6 +44,14 @@ export function postRefusal(error: unknown): PostRefusal | null {
   if (!(error instanceof ApiError)) return null
   const named = error.problem?.errors ?? []
   const refusal: PostRefusal = { images: new Map(), fields: {}, messages: [] }
+  if (error.code === 'content_refused') {
+    // Words the lexicon does not allow: the field and the category, never the word.
+    const message = errorMessage(error)
+    const field = FIELDS[named[0]?.field ?? '']
+    if (field) refusal.fields[field] = message
+    refusal.messages.push(message)
+    return refusal
+  }
   if (!named.length) {
     // The whole form over the size limit (each image is checked here first, so rare).
     if (error.code !== 'payload_too_large') return null

@@ -20,11 +20,13 @@ export default {
       tooLarge: '文件太大了',
       unsupported: '不支持的文件类型',
       invalid: '填写有误：{detail}',
+      refused: '{field}包含不允许发布的内容（{category}），请修改后再试',
       someField: '请检查填写的内容',
       upstream: '第三方服务暂时不可用，请稍后再试',
       unavailable: '服务繁忙，请稍后再试',
       generic: '出错了：{detail}',
     },
+    categories: { politics: '政治', sexual: '色情', gambling: '赌博', advert: '广告', abuse: '辱骂', other: '其他' },
     report: {
       title: '举报', reason: '举报原因', note: '补充说明（选填）', sent: '已收到举报，我们会尽快处理',
       reasons: { spam: '垃圾广告', abuse: '辱骂攻击', sexual: '色情低俗', privacy: '侵犯隐私', false_info: '虚假信息', other: '其他' },
@@ -32,7 +34,7 @@ export default {
     fields: {
       nickname: '昵称', title: '标题', text: '正文', name: '名字', aliases: '别名', note: '补充说明', file: '图片', images: '图片',
       event_date: '活动日期', reason: '原因', year: '年份', persona_id: '人物', section: '分类', kind: '类型', role: '角色',
-      date: '日期', limit: '数量', cursor: '翻页位置', plan_id: '套餐', channel: '支付方式', body: '内容',
+      date: '日期', limit: '数量', cursor: '翻页位置', plan_id: '套餐', channel: '支付方式', body: '内容', issuer: '颁发机构',
     },
   },
   en: {
@@ -56,11 +58,13 @@ export default {
       tooLarge: 'The file is too large',
       unsupported: 'This file type is not supported',
       invalid: 'Please check: {detail}',
+      refused: 'The {field} contains words that are not allowed here ({category}). Please change it.',
       someField: 'a field',
       upstream: 'A partner service is unavailable. Try again later.',
       unavailable: 'The service is busy. Try again later.',
       generic: 'Something went wrong: {detail}',
     },
+    categories: { politics: 'politics', sexual: 'sexual', gambling: 'gambling', advert: 'advertising', abuse: 'abuse', other: 'other' },
     report: {
       title: 'Report', reason: 'Reason', note: 'Note (optional)', sent: 'Thanks, we will look at it soon',
       reasons: { spam: 'Spam', abuse: 'Abuse', sexual: 'Sexual content', privacy: 'Privacy', false_info: 'False information', other: 'Other' },
@@ -68,7 +72,7 @@ export default {
     fields: {
       nickname: 'nickname', title: 'title', text: 'text', name: 'name', aliases: 'aliases', note: 'note', file: 'image', images: 'images',
       event_date: 'event date', reason: 'reason', year: 'year', persona_id: 'persona', section: 'section', kind: 'kind', role: 'role',
-      date: 'date', limit: 'limit', cursor: 'cursor', plan_id: 'plan', channel: 'payment method', body: 'content',
+      date: 'date', limit: 'limit', cursor: 'cursor', plan_id: 'plan', channel: 'payment method', body: 'content', issuer: 'issuer',
     },
   },
 }

@@ -7,6 +7,7 @@
 mod change_feed;
 mod companion;
 mod multi_instance;
+mod safety;
 mod split_mode;
 
 /// Fails the test unless this is the MariaDB + Redis pass.

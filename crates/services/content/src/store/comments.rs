@@ -26,7 +26,7 @@ impl CommentRow {
     }
 }
 
-const COLUMNS: &str =
+pub(super) const COLUMNS: &str =
     "id, post_id, root_id, reply_to_id, reply_to_user_id, author_id, body, like_count, dislike_count, \
     reply_count, hot_rank, created_at, deleted_at, removed_at";
 

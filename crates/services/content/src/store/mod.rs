@@ -11,6 +11,7 @@ mod photos;
 mod plans;
 mod posts;
 mod reactions;
+mod recent;
 mod reports;
 mod search;
 

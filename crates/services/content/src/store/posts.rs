@@ -21,7 +21,7 @@ pub struct PostRow {
     pub removed_at: Option<i64>,
 }
 
-const COLUMNS: &str =
+pub(super) const COLUMNS: &str =
     "posts.id, posts.persona_id, posts.author_id, posts.title, posts.body, posts.event_date, posts.images, \
     posts.like_count, posts.dislike_count, posts.comment_count, posts.hot_rank, posts.created_at, posts.edited_at, \
     posts.deleted_at, posts.removed_at";
