@@ -122,11 +122,11 @@ impl Service for AdminService {
     const NAME: &'static str = "admin";
 
     fn migrations() -> Option<Migrations> {
-        None
+        Some(yujie_admin::migrations())
     }
 
     fn routes(platform: &Platform, _peers: &Peers) -> anyhow::Result<ServiceRoutes> {
-        Ok(yujie_admin::routes(platform))
+        Ok(yujie_admin::Admin::build(platform).routes())
     }
 }
 

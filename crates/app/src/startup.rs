@@ -201,7 +201,7 @@ fn assemble(platform: &Platform, parts: Vec<ServiceRoutes>) -> (Router, Router, 
 fn mount_standins(router: Router, platform: &Platform) -> Router {
     if platform.config.standins.enabled {
         tracing::warn!(
-            "local stand-ins for WeChat, WeChat Pay, Alipay and the AI provider are enabled: sign-in, payments and the AI are simulated"
+            "local stand-ins for WeChat, WeChat Pay, Alipay, the AI provider and the staff identity provider are enabled: sign-in, payments and the AI are simulated"
         );
         router.nest(yujie_kernel::config::STANDIN_PATH, yujie_standins::router(platform))
     } else {

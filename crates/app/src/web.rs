@@ -15,7 +15,8 @@ use tower_http::services::{ServeDir, ServeFile};
 use yujie_kernel::{config::WebConfig, http::not_found, ApiError, ErrorCode};
 
 /// Paths that belong to the server, not to the app.
-const SERVER_PREFIXES: [&str; 5] = ["/api/", "/media/", "/_standin/", "/healthz", "/readyz"];
+const SERVER_PREFIXES: [&str; 8] =
+    ["/api/", "/media/", "/_standin/", "/healthz", "/readyz", "/staff/", "/internal/", "/metrics"];
 /// Vite writes content-hashed file names here.
 const HASHED_ASSETS: &str = "/assets/";
 const IMMUTABLE: HeaderValue = HeaderValue::from_static("public, max-age=31536000, immutable");

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::Secret;
 
+mod admin;
 mod billing;
 mod checks;
 mod companion;
@@ -22,6 +23,7 @@ mod safety;
 mod storage;
 mod web;
 mod wechat;
+pub use admin::{AdminConfig, OidcConfig, LOCAL_OIDC_CLIENT_SECRET};
 pub use billing::{AlipayConfig, BillingConfig, PlanConfig, PlatformKey, WechatPayConfig};
 pub use companion::{CompanionConfig, DifyConfig, OpenaiConfig, ProviderKind, VoiceConfig};
 pub use http::{HttpConfig, RateRule};
@@ -61,6 +63,7 @@ pub struct Config {
     pub wechat: WechatConfig,
     pub media: MediaConfig,
     pub safety: SafetyConfig,
+    pub admin: AdminConfig,
     pub billing: BillingConfig,
     pub companion: CompanionConfig,
     pub standins: StandinsConfig,
@@ -121,8 +124,8 @@ pub struct InternalConfig {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct StandinsConfig {
-    /// Serve local stand-ins for WeChat, WeChat Pay, Alipay and the AI provider under
-    /// `/_standin/` on the public listener. Local mode only.
+    /// Serve local stand-ins for WeChat, WeChat Pay, Alipay, the AI provider and the staff
+    /// identity provider (OIDC) under `/_standin/` on the public listener. Local mode only.
     pub enabled: bool,
     /// The payment stand-ins' own signing keys (WeChat Pay's platform key, Alipay's
     /// key), PKCS#8 PEM. Empty: generated at first start with our local test keys.
@@ -170,6 +173,7 @@ impl Default for Config {
             wechat: WechatConfig::default(),
             media: MediaConfig::default(),
             safety: SafetyConfig::default(),
+            admin: AdminConfig::default(),
             billing: BillingConfig::default(),
             companion: CompanionConfig::default(),
             standins: StandinsConfig::default(),

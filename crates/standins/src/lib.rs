@@ -4,6 +4,7 @@
 //! mode refuses, and production images are built without this crate.
 
 pub mod ai;
+pub mod oidc;
 pub mod payments;
 pub mod wechat;
 
@@ -12,7 +13,7 @@ use yujie_kernel::Platform;
 
 /// The parties stood in for. `GET /_standin` lists them: the web app asks it to know
 /// it runs in local mode and shows its 「模拟扫码」 and 「模拟支付」 buttons.
-const PARTIES: [&str; 4] = ["wechat", "wechatpay", "alipay", "ai"];
+const PARTIES: [&str; 5] = ["wechat", "wechatpay", "alipay", "ai", "oidc"];
 
 /// Every stand-in's routes, to nest under `/_standin`.
 pub fn router(platform: &Platform) -> Router {
@@ -22,4 +23,5 @@ pub fn router(platform: &Platform) -> Router {
         .nest("/wechatpay", payments::wechatpay::router(platform))
         .nest("/alipay", payments::alipay::router(platform))
         .nest("/ai", ai::router(platform))
+        .nest("/oidc", oidc::router(platform))
 }

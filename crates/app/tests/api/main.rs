@@ -2,11 +2,14 @@
 //! by default, and on MariaDB + Redis with `YUJIE_TEST_BACKEND=mysql`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod admin_helpers;
 mod companion_helpers;
 mod content_helpers;
 mod helpers;
 mod safety_helpers;
 
+mod admin_moderation;
+mod admin_sign_in;
 mod authorization;
 mod billing;
 mod billing_authorization;

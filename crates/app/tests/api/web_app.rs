@@ -85,6 +85,10 @@ async fn api_paths_are_never_answered_by_the_app() {
     let (app, _dir) = spawn_with_web_app().await;
     assert_problem(app.get("/api/v1/no-such-route", None).await, StatusCode::NOT_FOUND, "not_found").await;
     assert_problem(app.get("/media/no-such-object", None).await, StatusCode::NOT_FOUND, "not_found").await;
+    // The staff console and the internal APIs live on the staff listener only.
+    for path in ["/staff/", "/staff/admin/auth/login", "/internal/safety/words", "/metrics"] {
+        assert_problem(app.get(path, None).await, StatusCode::NOT_FOUND, "not_found").await;
+    }
     let post = app.http.post(app.url("/posts/42")).send().await.unwrap();
     assert_problem(post, StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed").await;
     // Real API routes still answer as before.

@@ -43,12 +43,21 @@ impl Config {
         };
         refuse_default("auth.jwt_secret", self.auth.jwt_secret.expose(), d::JWT_SECRET);
         refuse_default("internal.token", self.internal.token.expose(), d::INTERNAL_TOKEN);
+        refuse_default(
+            "admin.oidc.client_secret",
+            self.admin.oidc.client_secret.expose(),
+            super::LOCAL_OIDC_CLIENT_SECRET,
+        );
+
         refuse_default("wechat.appid", &self.wechat.appid, d::WECHAT_APPID);
         refuse_default("wechat.app_secret", self.wechat.app_secret.expose(), d::WECHAT_APP_SECRET);
         refuse_default("wechat.token", self.wechat.token.expose(), d::WECHAT_TOKEN);
         refuse_default("wechat.original_id", &self.wechat.original_id, d::WECHAT_ORIGINAL_ID);
         if self.wechat.message_mode != WechatMessageMode::Plain {
             refuse_default("wechat.encoding_aes_key", self.wechat.encoding_aes_key.expose(), d::WECHAT_AES_KEY);
+        }
+        if !self.admin.oidc.issuer.starts_with("https://") {
+            problems.push("admin.oidc.issuer must be the company identity provider's https URL".into());
         }
         if self.auth.jwt_secret.expose().len() < 32 {
             problems.push("auth.jwt_secret must be at least 32 bytes".into());

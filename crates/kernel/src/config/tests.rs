@@ -41,6 +41,8 @@ fn production() -> Config {
     let mut config = Config { mode: Mode::Production, ..Config::default() };
     config.auth.jwt_secret = Secret::new("x".repeat(40));
     config.internal.token = Secret::new("i".repeat(32));
+    config.admin.oidc.issuer = "https://sso.example.com/realms/yujie".into();
+    config.admin.oidc.client_secret = Secret::new("o".repeat(32));
     config.wechat.appid = "wx1234567890".into();
     config.wechat.app_secret = Secret::new("real-app-secret");
     config.wechat.token = Secret::new("realtoken");
@@ -88,6 +90,11 @@ fn production_fails_closed_on_weak_trust_settings() {
     let mut short_token = production();
     short_token.internal.token = Secret::new("short-but-not-default");
     refused(&short_token, "internal.token must be at least 32 bytes");
+    let mut local_oidc = production();
+    local_oidc.admin.oidc.client_secret = Secret::new(super::LOCAL_OIDC_CLIENT_SECRET);
+    refused(&local_oidc, "admin.oidc.client_secret still has its local default");
+    local_oidc.admin.oidc.issuer = String::new();
+    refused(&local_oidc, "admin.oidc.issuer must be the company identity provider's https URL");
     for mode in [WechatMessageMode::Plain, WechatMessageMode::Compatible] {
         let mut unencrypted = production();
         unencrypted.wechat.message_mode = mode;
@@ -196,6 +203,7 @@ fn the_production_template_starts_with_secrets_from_the_environment() {
             ("YUJIE_COMPANION__VOICE__APP_KEY", "rtc-app-key".to_owned()),
             ("YUJIE_COMPANION__VOICE__SECRET_ACCESS_KEY", "rtc-secret".to_owned()),
             ("YUJIE_COMPANION__VOICE__CALLBACK_SECRET", "callback-secret".to_owned()),
+            ("YUJIE_ADMIN__OIDC__CLIENT_SECRET", "oidc-client-secret".to_owned()),
         ] {
             jail.set_env(key, value);
         }

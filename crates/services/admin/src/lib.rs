@@ -1,15 +1,95 @@
-//! Staff console: OIDC sign-in, report queue, moderation, bans and the audit log (F4).
-//!
-//! Its place in the process is ready: the binary mounts its router (public routes under
-//! `/api/v1`, internal ones under `/internal/admin` on the staff listener) and runs its
-//! workers. Its routes, tables and workers arrive with its issue.
+//! Staff console (管理后台): sign-in through the company's OpenID Connect provider,
+//! server-side staff sessions with CSRF protection, and the staff accounts. Everything
+//! is served on the staff listener only, under `/staff/admin`.
 
-use yujie_kernel::{Platform, ServiceRoutes};
+mod audit;
+mod auth;
+mod moderation;
+pub mod oidc;
+mod peers;
+pub mod roles;
+mod session;
+mod store;
+
+use std::sync::Arc;
+
+use axum::{
+    extract::State,
+    routing::{get, post, put},
+    Json, Router,
+};
+use yujie_db::Migrations;
+use yujie_kernel::{ApiResult, Platform, ServiceRoutes};
+
+pub use session::{Staff, COOKIE, CSRF_HEADER};
+pub use store::StaffAccount;
+
+use crate::{oidc::OidcClient, roles::Role, store::AdminStore};
+
+pub fn migrations() -> Migrations {
+    Migrations {
+        service: "admin",
+        sqlite: sqlx::migrate!("migrations/sqlite"),
+        mysql: sqlx::migrate!("migrations/mysql"),
+    }
+}
 
 /// What other services ask of admin, in process or over its internal API. It gains its
-/// methods with the admin issue (the audit log).
+/// methods with the audit log.
 pub trait AdminClient: Send + Sync {}
 
-pub fn routes(_platform: &Platform) -> ServiceRoutes {
-    ServiceRoutes::empty("admin")
+/// The admin service; the state of its routes.
+#[derive(Clone)]
+pub struct Admin {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    platform: Platform,
+    store: AdminStore,
+    oidc: OidcClient,
+    peers: peers::Peers,
+}
+
+impl Admin {
+    pub fn build(platform: &Platform) -> Self {
+        let oidc = OidcClient::new(
+            &platform.config.admin.oidc,
+            &platform.public_base_url,
+            &platform.staff_base_url,
+            platform.http_client.clone(),
+        );
+        let store = AdminStore::new(platform.db.clone());
+        let peers = peers::Peers::new(platform);
+        Self { inner: Arc::new(Inner { platform: platform.clone(), store, oidc, peers }) }
+    }
+
+    pub fn routes(&self) -> ServiceRoutes {
+        let staff = Router::new()
+            .route("/auth/login", get(auth::login))
+            .route("/auth/callback", get(auth::callback))
+            .route("/auth/logout", post(auth::logout))
+            .route("/me", get(auth::me))
+            .route("/accounts", get(accounts))
+            .route("/reports", get(moderation::queue))
+            .route("/reports/{kind}/{id}/resolution", post(moderation::resolve))
+            .route("/users/{user_id}/ban", put(moderation::ban).delete(moderation::unban))
+            .route("/audit", get(moderation::audit_log))
+            .with_state(self.clone());
+        ServiceRoutes { staff, ..ServiceRoutes::empty("admin") }
+    }
+
+    fn now_ms(&self) -> i64 {
+        self.inner.platform.clock.now_ms()
+    }
+
+    fn db(&self) -> &yujie_db::Db {
+        &self.inner.platform.db
+    }
+}
+
+/// Staff accounts with their role and last sign-in (admins only).
+async fn accounts(State(admin): State<Admin>, staff: Staff) -> ApiResult<Json<Vec<StaffAccount>>> {
+    staff.require(Role::Admin)?;
+    Ok(Json(admin.inner.store.accounts().await?))
 }

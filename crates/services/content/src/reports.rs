@@ -135,3 +135,57 @@ impl Content {
         Ok(queue)
     }
 }
+
+/// How staff resolve a reported item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Resolution {
+    /// Nothing wrong: the reports are closed, the item stays.
+    Dismiss,
+    /// The item is removed (restorable) and the reports closed.
+    Remove,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Resolved {
+    /// How many open reports this closed.
+    pub reports: usize,
+    /// Whether the item was removed by this resolution (false when it already was).
+    pub removed: bool,
+}
+
+impl Content {
+    /// Resolves every open report on an item at once. When two moderators act on the
+    /// same item, exactly one wins; the other gets a 409.
+    pub async fn resolve_reports(
+        &self,
+        kind: ItemKind,
+        id: &str,
+        resolution: Resolution,
+        reason: &str,
+    ) -> ApiResult<Resolved> {
+        let status = match resolution {
+            Resolution::Dismiss => "dismissed",
+            Resolution::Remove => "removed",
+        };
+        let store = &self.inner.store;
+        let resolved = store.resolve_reports(kind.as_str(), id, status, self.now_ms()).await?;
+        if resolved.is_empty() {
+            return Err(ApiError::new(ErrorCode::Conflict)
+                .with_detail("this item has no open reports: another moderator resolved them"));
+        }
+        let removed = match resolution {
+            Resolution::Dismiss => false,
+            Resolution::Remove => match self.set_removed(kind, id, Some(reason)).await {
+                Ok(removed) => removed,
+                Err(error) => {
+                    // Nothing half-done: the reports stay open for the next attempt.
+                    store.reopen_reports(kind.as_str(), id, &resolved).await?;
+                    return Err(error);
+                }
+            },
+        };
+        tracing::info!(kind = kind.as_str(), id, status, reports = resolved.len(), "reports resolved");
+        Ok(Resolved { reports: resolved.len(), removed })
+    }
+}

@@ -3,7 +3,7 @@
 use axum::{
     extract::{Path, State},
     middleware::from_fn_with_state,
-    routing::{get, put},
+    routing::{get, post, put},
     Router,
 };
 use serde::{Deserialize, Serialize};
@@ -13,7 +13,12 @@ use yujie_kernel::{
     ApiResult,
 };
 
-use crate::{moderation::ItemKind, reports::ReportGroup, user_content::UserItem, ChangePage, Content};
+use crate::{
+    moderation::ItemKind,
+    reports::{ReportGroup, Resolution, Resolved},
+    user_content::UserItem,
+    ChangePage, Content,
+};
 
 pub fn internal(content: &Content) -> Router {
     let token = content.inner.platform.config.internal.token.clone();
@@ -21,6 +26,7 @@ pub fn internal(content: &Content) -> Router {
         .route("/changes", get(changes))
         .route("/items/{kind}/{id}/removal", put(remove).delete(restore))
         .route("/reports", get(report_queue))
+        .route("/reports/{kind}/{id}/resolution", post(resolve))
         .route("/users/{user_id}/content", get(user_content))
         .route("/users/{user_id}/removal", put(remove_user_content).delete(restore_user_content))
         .with_state(content.clone())
@@ -50,6 +56,22 @@ impl Removal {
     fn reason(&self) -> ApiResult<String> {
         yujie_kernel::text::user_text("reason", &self.reason, 1, 500, yujie_kernel::text::TextKind::Multiline)
     }
+}
+
+#[derive(Deserialize)]
+struct ResolutionBody {
+    resolution: Resolution,
+    reason: String,
+}
+
+async fn resolve(
+    State(content): State<Content>,
+    Path((kind, id)): Path<(String, String)>,
+    ApiJson(body): ApiJson<ResolutionBody>,
+) -> ApiResult<ApiJson<Resolved>> {
+    let kind = ItemKind::parse(&kind)?;
+    let reason = Removal { reason: body.reason }.reason()?;
+    Ok(ApiJson(content.resolve_reports(kind, &id, body.resolution, &reason).await?))
 }
 
 #[derive(Deserialize)]

@@ -106,3 +106,68 @@ impl ContentStore {
         .await
     }
 }
+
+impl ContentStore {
+    /// Resolves every open report on a target as `status` (`dismissed` or `removed`),
+    /// in one transaction; returns the ids resolved, none when someone else resolved
+    /// them first (the `status = 'open'` condition makes exactly one resolver win).
+    /// Each resolved report comes back as `(id, reporter_id)`.
+    pub async fn resolve_reports(
+        &self,
+        kind: &str,
+        id: &str,
+        status: &str,
+        now: i64,
+    ) -> sqlx::Result<Vec<(String, String)>> {
+        let mut tx = self.begin().await?;
+        let resolved = sqlx::query(
+            "UPDATE reports SET status = ?, resolved_at = ?, open_key = NULL \
+             WHERE target_kind = ? AND target_id = ? AND status = 'open'",
+        )
+        .bind(status)
+        .bind(now)
+        .bind(kind)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        if resolved.rows_affected() == 0 {
+            tx.rollback().await?;
+            return Ok(Vec::new());
+        }
+        sqlx::query("UPDATE report_targets SET open_count = 0 WHERE target_kind = ? AND target_id = ?")
+            .bind(kind)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        let ids = sqlx::query_as(
+            "SELECT id, reporter_id FROM reports WHERE target_kind = ? AND target_id = ? AND status = ? AND resolved_at = ?",
+        )
+        .bind(kind)
+        .bind(id)
+        .bind(status)
+        .bind(now)
+        .fetch_all(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(ids)
+    }
+
+    /// Opens resolved reports again (the action they were resolved for failed).
+    pub async fn reopen_reports(&self, kind: &str, id: &str, report_ids: &[(String, String)]) -> sqlx::Result<()> {
+        let mut tx = self.begin().await?;
+        for (report_id, reporter_id) in report_ids {
+            sqlx::query("UPDATE reports SET status = 'open', resolved_at = NULL, open_key = ? WHERE id = ?")
+                .bind(format!("{kind}:{id}:{reporter_id}"))
+                .bind(report_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        sqlx::query("UPDATE report_targets SET open_count = ? WHERE target_kind = ? AND target_id = ?")
+            .bind(report_ids.len() as i64)
+            .bind(kind)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await
+    }
+}

@@ -1,0 +1,162 @@
+//! Staff sign-in to the console through OpenID Connect (authorization code + PKCE),
+//! against the OIDC stand-in over real HTTP: roles from the groups claim, sessions in a
+//! cookie with CSRF protection, timeouts, logout, key rotation, and nothing of it on the
+//! public listener.
+
+use std::time::Duration;
+
+use reqwest::{header, Method, StatusCode};
+use serde_json::{json, Value};
+
+use crate::{
+    admin_helpers::{location, no_redirects},
+    helpers::{spawn_app, spawn_with},
+};
+
+#[tokio::test]
+async fn moderators_and_admins_sign_in_and_are_registered_on_their_first_sign_in() {
+    let app = spawn_app().await;
+    let moderator = app.staff_sign_in("staff-moderator").await;
+    assert_eq!(moderator.me["role"], "moderator");
+    assert_eq!(moderator.me["name"], "审核员 李娜");
+    let forbidden = moderator.send(&app, Method::GET, "/accounts", None, true).await;
+    assert_eq!(forbidden.status(), StatusCode::FORBIDDEN, "accounts are for admins");
+
+    let admin = app.staff_sign_in("staff-admin").await;
+    assert_eq!(admin.me["role"], "admin");
+    let again = app.staff_sign_in("staff-admin").await;
+    assert_eq!(again.me["id"], admin.me["id"], "the second sign-in finds the same account");
+    let accounts: Value = admin.send(&app, Method::GET, "/accounts", None, true).await.json().await.unwrap();
+    let roles: Vec<(&str, &str)> = accounts
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|account| (account["name"].as_str().unwrap(), account["role"].as_str().unwrap()))
+        .collect();
+    assert_eq!(roles.len(), 2, "{accounts}");
+    assert!(roles.contains(&("审核员 李娜", "moderator")) && roles.contains(&("管理员 王强", "admin")));
+    assert!(accounts[0]["last_sign_in_at"].is_string());
+}
+
+#[tokio::test]
+async fn a_staff_member_without_a_console_role_is_refused_with_a_page_saying_so() {
+    let app = spawn_app().await;
+    let http = no_redirects();
+    let authorize = app.staff_authorize_url(&http).await;
+    let callback = app.choose_identity(&http, &authorize, "staff-norole").await;
+    let answer = http.get(&callback).send().await.unwrap();
+    assert_eq!(answer.status(), StatusCode::FORBIDDEN);
+    assert!(answer.headers().get(header::SET_COOKIE).is_none(), "no session");
+    assert!(answer.text().await.unwrap().contains("没有访问权限"));
+}
+
+#[tokio::test]
+async fn a_callback_is_used_once_and_a_forged_state_is_refused() {
+    let app = spawn_app().await;
+    let http = no_redirects();
+    let authorize = app.staff_authorize_url(&http).await;
+    let callback = app.choose_identity(&http, &authorize, "staff-admin").await;
+    let forged = callback.replace("state=", "state=x");
+    assert_eq!(http.get(&forged).send().await.unwrap().status(), StatusCode::BAD_REQUEST);
+    assert_eq!(http.get(&callback).send().await.unwrap().status(), StatusCode::SEE_OTHER);
+    let replayed = http.get(&callback).send().await.unwrap();
+    assert_eq!(replayed.status(), StatusCode::BAD_REQUEST, "a code and its state are single use");
+}
+
+#[tokio::test]
+async fn the_provider_refuses_a_code_without_its_pkce_verifier() {
+    let app = spawn_app().await;
+    let http = no_redirects();
+    let authorize = app.staff_authorize_url(&http).await;
+    let callback = app.choose_identity(&http, &authorize, "staff-admin").await;
+    let code = url::Url::parse(&callback).unwrap().query_pairs().find(|(k, _)| k == "code").unwrap().1.into_owned();
+    let oidc = &app.platform.config.admin.oidc;
+    let token = http
+        .post(app.url("/_standin/oidc/token"))
+        .basic_auth(&oidc.client_id, Some(oidc.client_secret.expose()))
+        .form(&[
+            ("grant_type", "authorization_code"),
+            ("code", code.as_str()),
+            ("redirect_uri", &oidc.redirect_url(&app.staff)),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(token.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(token.json::<Value>().await.unwrap()["error"], "invalid_request");
+}
+
+#[tokio::test]
+async fn a_rotated_provider_key_still_signs_staff_in() {
+    let app = spawn_app().await;
+    app.staff_sign_in("staff-moderator").await;
+    let rotated = no_redirects().post(app.url("/_standin/oidc/rotate")).send().await.unwrap();
+    assert!(rotated.status().is_success());
+    let after = app.staff_sign_in("staff-moderator").await;
+    assert_eq!(after.me["role"], "moderator", "the new key is fetched from the JWKS");
+}
+
+#[tokio::test]
+async fn logout_needs_the_csrf_token_and_ends_the_session() {
+    let app = spawn_app().await;
+    let staff = app.staff_sign_in("staff-moderator").await;
+    let without = staff.send(&app, Method::POST, "/auth/logout", None, false).await;
+    assert_eq!(without.status(), StatusCode::FORBIDDEN, "a state-changing request without the CSRF token");
+    let out = staff.send(&app, Method::POST, "/auth/logout", None, true).await;
+    assert_eq!(out.status(), StatusCode::NO_CONTENT);
+    assert!(out.headers()[header::SET_COOKIE].to_str().unwrap().contains("Max-Age=0"));
+    let me = staff.send(&app, Method::GET, "/me", None, true).await;
+    assert_eq!(me.status(), StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn an_idle_session_times_out() {
+    let app = spawn_with(|config| config.admin.session_idle_secs = 1).await;
+    let staff = app.staff_sign_in("staff-moderator").await;
+    assert_eq!(staff.send(&app, Method::GET, "/me", None, true).await.status(), StatusCode::OK);
+    tokio::time::sleep(Duration::from_millis(1600)).await;
+    assert_eq!(staff.send(&app, Method::GET, "/me", None, true).await.status(), StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn the_session_cookie_is_http_only_same_site_and_scoped_to_the_console() {
+    let app = spawn_app().await;
+    let http = no_redirects();
+    let authorize = app.staff_authorize_url(&http).await;
+    let callback = app.choose_identity(&http, &authorize, "staff-admin").await;
+    let answer = http.get(&callback).send().await.unwrap();
+    assert_eq!(location(&answer), "/staff/");
+    let cookie = answer.headers()[header::SET_COOKIE].to_str().unwrap().to_owned();
+    for attribute in ["HttpOnly", "SameSite=Lax", "Path=/staff"] {
+        assert!(cookie.contains(attribute), "{cookie}");
+    }
+}
+
+#[tokio::test]
+async fn nothing_of_the_console_answers_on_the_public_listener() {
+    let app = spawn_app().await;
+    let staff = app.staff_sign_in("staff-admin").await;
+    let routes = [
+        (Method::GET, "/staff/admin/auth/login"),
+        (Method::GET, "/staff/admin/auth/callback?code=x&state=y"),
+        (Method::POST, "/staff/admin/auth/logout"),
+        (Method::GET, "/staff/admin/me"),
+        (Method::GET, "/staff/admin/accounts"),
+        (Method::GET, "/staff/admin/reports"),
+        (Method::POST, "/staff/admin/reports/post/x/resolution"),
+        (Method::PUT, "/staff/admin/users/x/ban"),
+        (Method::DELETE, "/staff/admin/users/x/ban"),
+        (Method::GET, "/staff/admin/audit"),
+    ];
+    for (method, path) in routes {
+        let response = no_redirects()
+            .request(method.clone(), app.url(path))
+            .header(header::COOKIE, &staff.cookie)
+            .header("x-csrf-token", &staff.csrf)
+            .json(&json!({}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::NOT_FOUND, "{method} {path} on the public listener");
+    }
+}

@@ -1,0 +1,69 @@
+//! The services the console acts through, always over their internal APIs: the same
+//! calls whether they run in this process or elsewhere (`internal.<service>_url`, or
+//! this process's own staff listener when empty). Their refusals (a 409, a 404, a 422)
+//! reach the moderator as they are.
+
+use reqwest::Method;
+use serde_json::Value;
+use yujie_kernel::{ApiError, ApiResult, ErrorCode, Platform};
+
+#[derive(Clone)]
+pub struct Peers {
+    http: reqwest::Client,
+    token: yujie_kernel::Secret,
+    content: String,
+    identity: String,
+}
+
+fn base(configured: &str, own: &str, service: &str) -> String {
+    let base = if configured.is_empty() { own } else { configured };
+    format!("{}/internal/{service}", base.trim_end_matches('/'))
+}
+
+impl Peers {
+    pub fn new(platform: &Platform) -> Self {
+        let internal = &platform.config.internal;
+        Self {
+            http: platform.http_client.clone(),
+            token: internal.token.clone(),
+            content: base(&internal.content_url, &platform.staff_base_url, "content"),
+            identity: base(&internal.identity_url, &platform.staff_base_url, "identity"),
+        }
+    }
+
+    pub async fn content(&self, method: Method, path: &str, body: Option<&Value>) -> ApiResult<Value> {
+        self.call(method, &format!("{}{path}", self.content), body).await
+    }
+
+    pub async fn identity(&self, method: Method, path: &str, body: Option<&Value>) -> ApiResult<Value> {
+        self.call(method, &format!("{}{path}", self.identity), body).await
+    }
+
+    async fn call(&self, method: Method, url: &str, body: Option<&Value>) -> ApiResult<Value> {
+        let mut request = self.http.request(method, url).bearer_auth(self.token.expose());
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        let response = request.send().await.map_err(|error| {
+            ApiError::new(ErrorCode::Unavailable)
+                .with_detail("a service the console needs is unreachable")
+                .with_source(error)
+        })?;
+        let status = response.status();
+        let body: Value = response.json().await.unwrap_or(Value::Null);
+        if status.is_success() {
+            return Ok(body);
+        }
+        let code = body["code"].as_str().and_then(|code| ErrorCode::ALL.iter().find(|known| known.code() == code));
+        match code {
+            Some(code) if status.is_client_error() => {
+                let mut error = ApiError::new(*code);
+                if let Some(detail) = body["detail"].as_str() {
+                    error = error.with_detail(detail.to_owned());
+                }
+                Err(error)
+            }
+            _ => Err(ApiError::internal(anyhow::anyhow!("{url} answered {status}"))),
+        }
+    }
+}

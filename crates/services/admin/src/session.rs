@@ -1,0 +1,88 @@
+//! Staff sessions: a random token in a secure, HttpOnly, SameSite cookie, kept hashed
+//! server-side with its role and its CSRF token; idle and absolute timeouts from config.
+//! Every state-changing request must carry the session's CSRF token in `X-CSRF-Token`.
+
+use axum::{extract::FromRequestParts, http::request::Parts};
+use sha2::{Digest as _, Sha256};
+use yujie_kernel::{ApiError, ApiResult, ErrorCode};
+
+use crate::{roles::Role, Admin};
+
+pub const COOKIE: &str = "yujie_staff";
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
+/// A signed-in staff member.
+#[derive(Debug, Clone)]
+pub struct Staff {
+    pub account_id: String,
+    pub name: String,
+    pub role: Role,
+    pub csrf_token: String,
+    pub(crate) token_hash: String,
+}
+
+impl Staff {
+    /// Refuses unless the staff member holds `role` (an admin holds both).
+    pub fn require(&self, role: Role) -> ApiResult<()> {
+        if self.role >= role {
+            Ok(())
+        } else {
+            Err(ApiError::new(ErrorCode::Forbidden).with_detail(format!("this needs the {} role", role.as_str())))
+        }
+    }
+}
+
+pub fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+fn cookie_token(parts: &Parts) -> Option<String> {
+    parts
+        .headers
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == COOKIE)
+        .map(|(_, value)| value.to_owned())
+}
+
+fn signed_out(detail: &str) -> ApiError {
+    ApiError::new(ErrorCode::Unauthenticated).with_detail(detail.to_owned())
+}
+
+impl FromRequestParts<Admin> for Staff {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, admin: &Admin) -> Result<Self, ApiError> {
+        let token = cookie_token(parts).ok_or_else(|| signed_out("staff sign-in required"))?;
+        let hash = token_hash(&token);
+        let store = &admin.inner.store;
+        let session = store.session(&hash).await?.ok_or_else(|| signed_out("the staff session has ended"))?;
+        let config = &admin.inner.platform.config.admin;
+        let now = admin.now_ms();
+        let idle = now - session.last_seen_at > (config.session_idle_secs * 1000) as i64;
+        let expired = now - session.created_at > (config.session_absolute_secs * 1000) as i64;
+        if idle || expired {
+            store.end_session(&hash).await?;
+            return Err(signed_out(if idle { "the staff session timed out" } else { "the staff session expired" }));
+        }
+        if !parts.method.is_safe() {
+            let presented = parts.headers.get(CSRF_HEADER).and_then(|value| value.to_str().ok()).unwrap_or_default();
+            if !yujie_kernel::service::constant_time_eq(presented.as_bytes(), session.csrf_token.as_bytes()) {
+                return Err(ApiError::new(ErrorCode::Forbidden).with_detail("missing or wrong CSRF token"));
+            }
+        }
+        if now - session.last_seen_at > 30_000 {
+            store.touch_session(&hash, now).await?;
+        }
+        Ok(Staff {
+            account_id: session.account_id,
+            name: session.name,
+            role: session.role,
+            csrf_token: session.csrf_token,
+            token_hash: hash,
+        })
+    }
+}
