@@ -147,7 +147,8 @@ async fn every_console_route_checks_the_callers_role() {
     let resolve = format!("/reports/post/{post}/resolution");
     // (method, path, body, [no session, moderator, admin]); state-changing requests
     // carry the CSRF token, so what is tested is the role.
-    let cases: [(Method, &str, Option<Value>, [S; 3]); 7] = [
+    let word = "/safety/words/%E8%B5%8C%E7%90%83";
+    let cases: [(Method, &str, Option<Value>, [S; 3]); 12] = [
         (Method::GET, "/me", None, [S::UNAUTHORIZED, S::OK, S::OK]),
         (Method::GET, "/accounts", None, [S::UNAUTHORIZED, S::FORBIDDEN, S::OK]),
         (Method::GET, "/reports", None, [S::UNAUTHORIZED, S::OK, S::OK]),
@@ -160,6 +161,16 @@ async fn every_console_route_checks_the_callers_role() {
             Some(json!({ "resolution": "dismiss", "reason": "x" })),
             [S::UNAUTHORIZED, S::OK, S::CONFLICT],
         ),
+        (Method::GET, "/safety/words", None, [S::UNAUTHORIZED, S::OK, S::OK]),
+        (Method::GET, "/safety/hits", None, [S::UNAUTHORIZED, S::OK, S::OK]),
+        (
+            Method::POST,
+            "/safety/words",
+            Some(json!({ "word": "赌球", "category": "gambling", "action": "mask" })),
+            [S::UNAUTHORIZED, S::FORBIDDEN, S::OK],
+        ),
+        (Method::POST, "/safety/words/import", None, [S::UNAUTHORIZED, S::FORBIDDEN, S::OK]),
+        (Method::DELETE, word, None, [S::UNAUTHORIZED, S::FORBIDDEN, S::OK]),
     ];
     let mut failures = Vec::new();
     for (method, path, body, expected) in &cases {

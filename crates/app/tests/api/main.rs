@@ -8,6 +8,7 @@ mod content_helpers;
 mod helpers;
 mod safety_helpers;
 
+mod admin_lexicon;
 mod admin_moderation;
 mod admin_sign_in;
 mod authorization;

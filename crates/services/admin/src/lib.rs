@@ -4,6 +4,7 @@
 
 mod audit;
 mod auth;
+mod lexicon;
 mod moderation;
 pub mod oidc;
 mod peers;
@@ -75,6 +76,10 @@ impl Admin {
             .route("/reports/{kind}/{id}/resolution", post(moderation::resolve))
             .route("/users/{user_id}/ban", put(moderation::ban).delete(moderation::unban))
             .route("/audit", get(moderation::audit_log))
+            .route("/safety/words", get(lexicon::words).post(lexicon::add))
+            .route("/safety/words/import", post(lexicon::import))
+            .route("/safety/words/{word}", axum::routing::delete(lexicon::remove))
+            .route("/safety/hits", get(lexicon::hits))
             .with_state(self.clone());
         ServiceRoutes { staff, ..ServiceRoutes::empty("admin") }
     }

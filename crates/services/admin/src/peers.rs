@@ -13,6 +13,8 @@ pub struct Peers {
     token: yujie_kernel::Secret,
     content: String,
     identity: String,
+    /// The lexicon API is on every process's staff listener: this one's.
+    safety: String,
 }
 
 fn base(configured: &str, own: &str, service: &str) -> String {
@@ -28,6 +30,7 @@ impl Peers {
             token: internal.token.clone(),
             content: base(&internal.content_url, &platform.staff_base_url, "content"),
             identity: base(&internal.identity_url, &platform.staff_base_url, "identity"),
+            safety: base("", &platform.staff_base_url, "safety"),
         }
     }
 
@@ -39,11 +42,27 @@ impl Peers {
         self.call(method, &format!("{}{path}", self.identity), body).await
     }
 
+    pub async fn safety(&self, method: Method, path: &str, body: Option<&Value>) -> ApiResult<Value> {
+        self.call(method, &format!("{}{path}", self.safety), body).await
+    }
+
+    /// A lexicon import: a `text/plain` body.
+    pub async fn safety_import(&self, query: &str, text: String) -> ApiResult<Value> {
+        let url = format!("{}/words/import?{query}", self.safety);
+        let request = self.http.post(&url).bearer_auth(self.token.expose());
+        let request = request.header(reqwest::header::CONTENT_TYPE, "text/plain; charset=utf-8").body(text);
+        self.answer(request, &url).await
+    }
+
     async fn call(&self, method: Method, url: &str, body: Option<&Value>) -> ApiResult<Value> {
         let mut request = self.http.request(method, url).bearer_auth(self.token.expose());
         if let Some(body) = body {
             request = request.json(body);
         }
+        self.answer(request, url).await
+    }
+
+    async fn answer(&self, request: reqwest::RequestBuilder, url: &str) -> ApiResult<Value> {
         let response = request.send().await.map_err(|error| {
             ApiError::new(ErrorCode::Unavailable)
                 .with_detail("a service the console needs is unreachable")
