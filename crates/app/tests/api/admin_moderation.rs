@@ -148,7 +148,8 @@ async fn every_console_route_checks_the_callers_role() {
     // (method, path, body, [no session, moderator, admin]); state-changing requests
     // carry the CSRF token, so what is tested is the role.
     let word = "/safety/words/%E8%B5%8C%E7%90%83";
-    let cases: [(Method, &str, Option<Value>, [S; 3]); 12] = [
+    let user = format!("/users/{}", author.user_id);
+    let cases: [(Method, &str, Option<Value>, [S; 3]); 14] = [
         (Method::GET, "/me", None, [S::UNAUTHORIZED, S::OK, S::OK]),
         (Method::GET, "/accounts", None, [S::UNAUTHORIZED, S::FORBIDDEN, S::OK]),
         (Method::GET, "/reports", None, [S::UNAUTHORIZED, S::OK, S::OK]),
@@ -161,6 +162,8 @@ async fn every_console_route_checks_the_callers_role() {
             Some(json!({ "resolution": "dismiss", "reason": "x" })),
             [S::UNAUTHORIZED, S::OK, S::CONFLICT],
         ),
+        (Method::GET, "/users?q=x", None, [S::UNAUTHORIZED, S::OK, S::OK]),
+        (Method::GET, &user, None, [S::UNAUTHORIZED, S::OK, S::OK]),
         (Method::GET, "/safety/words", None, [S::UNAUTHORIZED, S::OK, S::OK]),
         (Method::GET, "/safety/hits", None, [S::UNAUTHORIZED, S::OK, S::OK]),
         (

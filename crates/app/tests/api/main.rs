@@ -11,6 +11,7 @@ mod safety_helpers;
 mod admin_lexicon;
 mod admin_moderation;
 mod admin_sign_in;
+mod admin_users;
 mod authorization;
 mod billing;
 mod billing_authorization;

@@ -11,6 +11,7 @@ mod peers;
 pub mod roles;
 mod session;
 mod store;
+mod users;
 
 use std::sync::Arc;
 
@@ -74,6 +75,8 @@ impl Admin {
             .route("/accounts", get(accounts))
             .route("/reports", get(moderation::queue))
             .route("/reports/{kind}/{id}/resolution", post(moderation::resolve))
+            .route("/users", get(users::search))
+            .route("/users/{user_id}", get(users::detail))
             .route("/users/{user_id}/ban", put(moderation::ban).delete(moderation::unban))
             .route("/audit", get(moderation::audit_log))
             .route("/safety/words", get(lexicon::words).post(lexicon::add))

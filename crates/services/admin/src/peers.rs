@@ -13,6 +13,7 @@ pub struct Peers {
     token: yujie_kernel::Secret,
     content: String,
     identity: String,
+    billing: String,
     /// The lexicon API is on every process's staff listener: this one's.
     safety: String,
 }
@@ -30,6 +31,7 @@ impl Peers {
             token: internal.token.clone(),
             content: base(&internal.content_url, &platform.staff_base_url, "content"),
             identity: base(&internal.identity_url, &platform.staff_base_url, "identity"),
+            billing: base(&internal.billing_url, &platform.staff_base_url, "billing"),
             safety: base("", &platform.staff_base_url, "safety"),
         }
     }
@@ -40,6 +42,10 @@ impl Peers {
 
     pub async fn identity(&self, method: Method, path: &str, body: Option<&Value>) -> ApiResult<Value> {
         self.call(method, &format!("{}{path}", self.identity), body).await
+    }
+
+    pub async fn billing(&self, method: Method, path: &str) -> ApiResult<Value> {
+        self.call(method, &format!("{}{path}", self.billing), None).await
     }
 
     pub async fn safety(&self, method: Method, path: &str, body: Option<&Value>) -> ApiResult<Value> {

@@ -51,6 +51,15 @@ impl Identity {
         Ok(briefs)
     }
 
+    /// Staff search by id or nickname substring.
+    pub async fn search(&self, query: &str, limit: i64) -> ApiResult<Vec<Me>> {
+        let mut found = Vec::new();
+        for user in self.inner.store.search_users(query, limit).await? {
+            found.push(self.me(&user).await?);
+        }
+        Ok(found)
+    }
+
     pub async fn me_by_id(&self, user_id: &str) -> ApiResult<Me> {
         let user = self.inner.store.user(user_id).await?.ok_or_else(|| ApiError::not_found("user"))?;
         self.me(&user).await

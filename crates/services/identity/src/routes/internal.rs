@@ -6,10 +6,10 @@ use axum::{
     routing::{get, post, put},
     Router,
 };
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use yujie_kernel::{
     auth::{AuthStateSource as _, UserAuthState},
-    http::ApiJson,
+    http::{ApiJson, ApiQuery},
     service::require_internal_token,
     ApiError, ApiResult,
 };
@@ -27,6 +27,7 @@ use crate::{
 pub fn internal(identity: &Identity) -> Router {
     let token = identity.inner.platform.config.internal.token.clone();
     Router::new()
+        .route("/users", get(search))
         .route("/users/briefs", post(briefs))
         .route("/users/{user_id}", get(user))
         .route("/users/{user_id}/auth-state", get(auth_state))
@@ -40,6 +41,23 @@ pub fn internal(identity: &Identity) -> Router {
 
 async fn user(State(identity): State<Identity>, Path(user_id): Path<String>) -> ApiResult<ApiJson<Me>> {
     Ok(ApiJson(identity.me_by_id(&user_id).await?))
+}
+
+#[derive(Deserialize)]
+struct SearchQuery {
+    q: String,
+    limit: Option<i64>,
+}
+
+async fn search(
+    State(identity): State<Identity>,
+    ApiQuery(query): ApiQuery<SearchQuery>,
+) -> ApiResult<ApiJson<Vec<Me>>> {
+    let q = query.q.trim();
+    if q.is_empty() || q.chars().count() > 64 {
+        return Err(ApiError::invalid_field("q", "must be 1 to 64 characters"));
+    }
+    Ok(ApiJson(identity.search(q, query.limit.unwrap_or(20).clamp(1, 100)).await?))
 }
 
 async fn briefs(

@@ -78,6 +78,22 @@ impl IdentityStore {
             .await
     }
 
+    /// Staff search: the user with this id, or users whose nickname contains `query`,
+    /// newest first. A substring match scans the users table: fine for staff, not for
+    /// the public API.
+    pub async fn search_users(&self, query: &str, limit: i64) -> sqlx::Result<Vec<UserRow>> {
+        // `!` escapes: a backslash means different things in MySQL and SQLite literals.
+        let escaped = query.replace('!', "!!").replace('%', "!%").replace('_', "!_");
+        sqlx::query_as(&format!(
+            "SELECT {USER_COLUMNS} FROM users WHERE id = ? OR nickname LIKE ? ESCAPE '!' ORDER BY created_at DESC LIMIT ?"
+        ))
+        .bind(query)
+        .bind(format!("%{escaped}%"))
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await
+    }
+
     /// The users with these ids; unknown ids are left out.
     pub async fn users(&self, ids: &[String]) -> sqlx::Result<Vec<UserRow>> {
         if ids.is_empty() {
