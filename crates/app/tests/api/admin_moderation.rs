@@ -149,7 +149,8 @@ async fn every_console_route_checks_the_callers_role() {
     // carry the CSRF token, so what is tested is the role.
     let word = "/safety/words/%E8%B5%8C%E7%90%83";
     let user = format!("/users/{}", author.user_id);
-    let cases: [(Method, &str, Option<Value>, [S; 3]); 14] = [
+    let style = "/personas/nobody/style";
+    let cases: [(Method, &str, Option<Value>, [S; 3]); 17] = [
         (Method::GET, "/me", None, [S::UNAUTHORIZED, S::OK, S::OK]),
         (Method::GET, "/accounts", None, [S::UNAUTHORIZED, S::FORBIDDEN, S::OK]),
         (Method::GET, "/reports", None, [S::UNAUTHORIZED, S::OK, S::OK]),
@@ -163,6 +164,9 @@ async fn every_console_route_checks_the_callers_role() {
             [S::UNAUTHORIZED, S::OK, S::CONFLICT],
         ),
         (Method::GET, "/users?q=x", None, [S::UNAUTHORIZED, S::OK, S::OK]),
+        (Method::GET, "/personas/sync", None, [S::UNAUTHORIZED, S::OK, S::OK]),
+        (Method::GET, "/personas/nobody/feedback", None, [S::UNAUTHORIZED, S::OK, S::OK]),
+        (Method::PUT, style, Some(json!({ "style_note": "x" })), [S::UNAUTHORIZED, S::FORBIDDEN, S::NOT_FOUND]),
         (Method::GET, &user, None, [S::UNAUTHORIZED, S::OK, S::OK]),
         (Method::GET, "/safety/words", None, [S::UNAUTHORIZED, S::OK, S::OK]),
         (Method::GET, "/safety/hits", None, [S::UNAUTHORIZED, S::OK, S::OK]),

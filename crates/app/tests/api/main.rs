@@ -10,6 +10,7 @@ mod safety_helpers;
 
 mod admin_lexicon;
 mod admin_moderation;
+mod admin_personas;
 mod admin_sign_in;
 mod admin_users;
 mod authorization;

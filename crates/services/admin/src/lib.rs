@@ -8,6 +8,7 @@ mod lexicon;
 mod moderation;
 pub mod oidc;
 mod peers;
+mod personas;
 pub mod roles;
 mod session;
 mod store;
@@ -75,6 +76,9 @@ impl Admin {
             .route("/accounts", get(accounts))
             .route("/reports", get(moderation::queue))
             .route("/reports/{kind}/{id}/resolution", post(moderation::resolve))
+            .route("/personas/sync", get(personas::sync_states))
+            .route("/personas/{persona_id}/feedback", get(personas::feedback))
+            .route("/personas/{persona_id}/style", put(personas::set_style))
             .route("/users", get(users::search))
             .route("/users/{user_id}", get(users::detail))
             .route("/users/{user_id}/ban", put(moderation::ban).delete(moderation::unban))

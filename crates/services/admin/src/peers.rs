@@ -14,6 +14,7 @@ pub struct Peers {
     content: String,
     identity: String,
     billing: String,
+    companion: String,
     /// The lexicon API is on every process's staff listener: this one's.
     safety: String,
 }
@@ -32,6 +33,7 @@ impl Peers {
             content: base(&internal.content_url, &platform.staff_base_url, "content"),
             identity: base(&internal.identity_url, &platform.staff_base_url, "identity"),
             billing: base(&internal.billing_url, &platform.staff_base_url, "billing"),
+            companion: base(&internal.companion_url, &platform.staff_base_url, "companion"),
             safety: base("", &platform.staff_base_url, "safety"),
         }
     }
@@ -46,6 +48,10 @@ impl Peers {
 
     pub async fn billing(&self, method: Method, path: &str) -> ApiResult<Value> {
         self.call(method, &format!("{}{path}", self.billing), None).await
+    }
+
+    pub async fn companion(&self, method: Method, path: &str, body: Option<&Value>) -> ApiResult<Value> {
+        self.call(method, &format!("{}{path}", self.companion), body).await
     }
 
     pub async fn safety(&self, method: Method, path: &str, body: Option<&Value>) -> ApiResult<Value> {
