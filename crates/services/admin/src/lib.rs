@@ -37,10 +37,6 @@ pub fn migrations() -> Migrations {
     }
 }
 
-/// What other services ask of admin, in process or over its internal API. It gains its
-/// methods with the audit log.
-pub trait AdminClient: Send + Sync {}
-
 /// The admin service; the state of its routes.
 #[derive(Clone)]
 pub struct Admin {
