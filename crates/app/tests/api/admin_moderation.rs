@@ -197,3 +197,30 @@ async fn every_console_route_checks_the_callers_role() {
     }
     assert!(failures.is_empty(), "{failures:#?}");
 }
+
+/// "Also remove all their content" reaches the AI through the change feed: the banned
+/// author's post leaves the provider's knowledge, and the restored batch comes back.
+#[tokio::test]
+async fn a_ban_with_content_removal_takes_the_posts_out_of_the_ais_knowledge() {
+    let app = crate::companion_helpers::spawn_companion().await;
+    let author = app.member().await;
+    let persona = app.persona_with_profile(&author, "范冰冰", &[]).await;
+    let text = "她穿着一袭青花瓷礼服亮相金鸡奖红毯。";
+    assert_eq!(app.create_post(&author.access_token, &persona, "红毯", text, 0).await.status(), StatusCode::CREATED);
+    let bound = std::time::Duration::from_secs(60);
+    let known = || app.provider_knows("青花瓷礼服", "青花瓷礼服");
+    assert!(crate::helpers::eventually(bound, known).await.is_some(), "the post reached the provider");
+
+    let admin = app.staff_sign_in("staff-admin").await;
+    let ban = json!({ "days": 30, "reason": "严重违规", "remove_content": true });
+    let banned = admin.send(&app, Method::PUT, &format!("/users/{}/ban", author.user_id), Some(ban), true).await;
+    assert_eq!(banned.status(), StatusCode::OK);
+    let gone =
+        crate::helpers::eventually(bound, || async { !app.provider_knows("青花瓷礼服", "青花瓷礼服").await });
+    assert!(gone.await.is_some(), "the banned author's post is still at the provider");
+
+    let unban = json!({ "reason": "误封", "restore_content": true });
+    let lifted = admin.send(&app, Method::DELETE, &format!("/users/{}/ban", author.user_id), Some(unban), true).await;
+    assert_eq!(lifted.status(), StatusCode::OK);
+    assert!(crate::helpers::eventually(bound, known).await.is_some(), "the restored post is back at the provider");
+}
