@@ -39,6 +39,13 @@ pub struct Filter {
 }
 
 impl Filter {
+    /// Whether `text` keeps at least one significant character once normalized, i.e.
+    /// whether [`Filter::build`] accepts it as a word; cheap, without building anything.
+    pub fn can_match(text: &str, options: &Options) -> bool {
+        let folding = Normalizer::new(FoldedAlphabet::new(&options.extra_noise), options.max_gap);
+        !folding.units(text).is_empty()
+    }
+
     /// Compiles `words` and `allow`. A word occurrence inside an occurrence of
     /// an allow-list entry is not a hit.
     pub fn build(words: &[Word], allow: &[String], options: &Options) -> Result<Filter, BuildError> {

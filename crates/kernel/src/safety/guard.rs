@@ -206,6 +206,10 @@ impl Safety {
         })
     }
 
+    pub(super) fn options(&self) -> &Options {
+        &self.inner.options
+    }
+
     pub(super) fn db(&self) -> &yujie_db::Db {
         &self.inner.db
     }

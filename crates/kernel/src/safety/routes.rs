@@ -92,20 +92,15 @@ fn staff_name(raw: &str) -> ApiResult<String> {
     user_text("added_by", raw, 1, 64, TextKind::Name)
 }
 
-/// Builds the entry, checking that the automaton accepts the word.
+/// Builds the entry, checking that the automaton will accept the word (with the
+/// options in force, so an accepted word never stops a reload).
 fn new_entry(
     safety: &Safety,
     (word, list): (String, WordList),
     rule: Option<(Category, Action)>,
     added_by: &str,
 ) -> Result<WordEntry, String> {
-    if yujie_safety::Filter::build(
-        &[yujie_safety::Word { text: word.clone(), category: Category::Other, action: Action::Mask }],
-        &[],
-        &yujie_safety::Options::default(),
-    )
-    .is_err()
-    {
+    if !yujie_safety::Filter::can_match(&word, safety.options()) {
         return Err("has no letters, digits or characters left after normalization".to_owned());
     }
     Ok(WordEntry {
