@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The web app (web/): `scripts/web.sh build` installs its npm dependencies from the
-# lockfile when they changed and builds web/dist, which `yujie serve` serves on the public
-# listener; `scripts/web.sh check` also runs the type check, the API-types staleness check,
+# The web app and the staff console (web/): `scripts/web.sh build` installs their npm
+# dependencies from the lockfile when they changed and builds web/dist, which `yujie
+# serve` serves on the public listener, and web/dist-console, served under /staff/ on the
+# staff listener; `scripts/web.sh check` also runs the type check, the API-types staleness check,
 # the unit tests and the end-to-end tests in Debian's Chromium against target/debug/yujie.
 set -euo pipefail
 cd "$(dirname "$0")/../web"

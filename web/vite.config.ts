@@ -9,6 +9,8 @@ const backend = process.env.YUJIE_DEV_BACKEND ?? 'http://127.0.0.1:8080'
 
 export default defineConfig({
   plugins: [vue()],
+  // Only the user app's page: the staff console (console/index.html) has its own config.
+  optimizeDeps: { entries: ['index.html'] },
   server: {
     proxy: Object.fromEntries(['/api', '/media', '/_standin'].map((path) => [path, backend])),
   },

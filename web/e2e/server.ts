@@ -1,8 +1,10 @@
-// Starts the real backend (target/debug/yujie, or YUJIE_E2E_BINARY) in local mode on a free
-// port with a throw-away database, serving the built app from web/dist, and stops it after
-// the run. Staff sign in through a real OpenID Connect provider from npm
-// (oauth2-mock-server), not the backend's own stand-in: its tokens carry the admin group. Limits are raised so no 429 hides a real answer, except the companion's daily
-// quota, which the chat journey uses up on purpose.
+// Starts the real backend (target/debug/yujie, or YUJIE_E2E_BINARY) in local mode on free
+// ports with a throw-away database, serving the built app (web/dist) and the staff console
+// (web/dist-console), and stops it after the run. Staff sign in to it through the
+// backend's own OIDC stand-in, as a newcomer does after `make run`. A second backend has a
+// real OpenID Connect provider from npm (oauth2-mock-server) as its company sign-in, whose
+// tokens carry the admin group. Limits are raised so no 429 hides a real answer, except
+// the companion's daily quota, which the chat journey uses up on purpose.
 import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync, createWriteStream } from 'node:fs'
 import { createServer } from 'node:net'
@@ -36,10 +38,15 @@ async function startIdentityProvider(): Promise<OAuth2Server> {
   return provider
 }
 
-export default async function globalSetup() {
-  const dir = mkdtempSync(join(tmpdir(), 'yujie-e2e-'))
+interface Backend {
+  base: string
+  staff: string
+  stop: () => Promise<void>
+}
+
+async function startBackend(name: string, env: Record<string, string>): Promise<Backend> {
+  const dir = mkdtempSync(join(tmpdir(), `yujie-e2e-${name}-`))
   const [publicPort, staffPort] = [await freePort(), await freePort()]
-  const provider = await startIdentityProvider()
   const config = ['[http.rate_limits]', ...RULES.map((rule) => `${rule} = { limit = 100000, window_secs = 60 }`)].join('\n')
   writeFileSync(join(dir, 'config.toml'), config + '\n')
   const binary = process.env.YUJIE_E2E_BINARY ?? join(root, 'target/debug/yujie')
@@ -54,8 +61,9 @@ export default async function globalSetup() {
       YUJIE_PUBLIC__BIND: `127.0.0.1:${publicPort}`,
       YUJIE_STAFF__BIND: `127.0.0.1:${staffPort}`,
       YUJIE_WEB__DIR: process.env.YUJIE_E2E_WEB_DIR ?? join(root, 'web/dist'),
+      YUJIE_WEB__CONSOLE_DIR: process.env.YUJIE_E2E_CONSOLE_DIR ?? join(root, 'web/dist-console'),
       YUJIE_LOG__FILTER: 'warn',
-      YUJIE_ADMIN__OIDC__ISSUER: provider.issuer.url ?? '',
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
@@ -72,14 +80,27 @@ export default async function globalSetup() {
     if (attempt > 120) throw new Error('the backend did not start within 60 s')
     await new Promise((done) => setTimeout(done, 500))
   }
-  const index = await fetch(base + '/')
-  if (!(await index.text()).includes('<div id="app">')) throw new Error('web/dist is not built: run `npm run build` first')
-  process.env.YUJIE_E2E_URL = base
-  process.env.YUJIE_E2E_STAFF = `http://127.0.0.1:${staffPort}`
-  return async () => {
+  const stop = async () => {
     server.kill('SIGTERM')
     await new Promise((done) => server.once('exit', done))
-    await provider.stop()
     if (!process.env.YUJIE_E2E_KEEP) rmSync(dir, { recursive: true, force: true })
+  }
+  return { base, staff: `http://127.0.0.1:${staffPort}`, stop }
+}
+
+export default async function globalSetup() {
+  const backend = await startBackend('app', {})
+  const index = await fetch(backend.base + '/')
+  if (!(await index.text()).includes('<div id="app">')) throw new Error('web/dist is not built: run `npm run build` first')
+  const staffConsole = await fetch(backend.staff + '/staff/')
+  if (!(await staffConsole.text()).includes('<div id="app">')) throw new Error('web/dist-console is not built: run `npm run build` first')
+  const provider = await startIdentityProvider()
+  const withProvider = await startBackend('oidc', { YUJIE_ADMIN__OIDC__ISSUER: provider.issuer.url ?? '' })
+  process.env.YUJIE_E2E_URL = backend.base
+  process.env.YUJIE_E2E_STAFF = backend.staff
+  process.env.YUJIE_E2E_OIDC_STAFF = withProvider.staff
+  return async () => {
+    await Promise.all([backend.stop(), withProvider.stop()])
+    await provider.stop()
   }
 }

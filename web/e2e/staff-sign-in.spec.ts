@@ -1,13 +1,15 @@
 // Staff sign in to the console through a real OpenID Connect provider (oauth2-mock-server,
-// started with the backend): authorization code with PKCE, the ID token checked against
-// the provider's JWKS, the role from its groups claim, a session cookie the page's
-// scripts cannot read. The console's pages come later; its API answers the session.
+// the company sign-in of the second backend e2e/server.ts starts): authorization code with
+// PKCE, the ID token checked against the provider's JWKS, the role from its groups claim,
+// a session cookie the page's scripts cannot read; the console greets them.
 import { expect, test } from '@playwright/test'
 
 test('staff sign in through a real OpenID provider and the console knows their role', async ({ page }) => {
-  const staff = process.env.YUJIE_E2E_STAFF ?? ''
-  await page.goto(`${staff}/staff/admin/auth/login`)
-  await expect(page).toHaveURL(`${staff}/staff/`)
+  const staff = process.env.YUJIE_E2E_OIDC_STAFF ?? ''
+  await page.goto(`${staff}/staff/audit`)
+  await page.getByTestId('sign-in').click()
+  await expect(page).toHaveURL(`${staff}/staff/audit`)
+  await expect(page.getByText('管理员（e2e）')).toBeVisible()
   const me = await page.request.get(`${staff}/staff/admin/me`)
   expect(me.status()).toBe(200)
   expect(await me.json()).toMatchObject({ name: '管理员（e2e）', role: 'admin' })

@@ -1,4 +1,5 @@
-// Writes a .gz beside each compressible file of dist/, so that the binary's file server
+// Writes a .gz beside each compressible file of dist/ (or of the directory given, e.g.
+// dist-console for the staff console), so that the binary's file server
 // (tower-http ServeDir with precompressed_gzip) sends it to browsers that accept gzip:
 // compressed once at build time instead of on every request.
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'

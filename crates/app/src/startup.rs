@@ -169,7 +169,7 @@ fn assemble(platform: &Platform, parts: Vec<ServiceRoutes>) -> (Router, Router, 
         workers.extend(part.workers);
     }
     let (api, mut openapi) = api.split_for_parts();
-    crate::openapi::complete(&mut openapi);
+    yujie_kernel::openapi::complete(&mut openapi);
     let openapi = Arc::new(openapi);
     let mut public = api.route("/api/openapi.json", get(move || async move { Json(openapi.as_ref().clone()) }));
     if platform.blob.served_by_app() {
@@ -179,10 +179,14 @@ fn assemble(platform: &Platform, parts: Vec<ServiceRoutes>) -> (Router, Router, 
         );
     }
     public = mount_standins(public, platform);
-    public = match WebApp::load(&platform.config.web) {
+    public = match WebApp::user_app(&platform.config.web) {
         Some(app) => public.fallback(move |request| serve_app(app.clone(), request)),
         None => public.fallback(not_found),
     };
+    if let Some(console) = WebApp::console(&platform.config.web) {
+        let console = Router::new().fallback(move |request| serve_app(console.clone(), request));
+        staff = staff.nest_service("/staff", console);
+    }
     // The staff listener is intranet-only, so Prometheus scrapes it without a token.
     let metrics = platform.metrics.clone();
     staff = staff.fallback(not_found).route(

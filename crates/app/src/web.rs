@@ -1,7 +1,8 @@
-//! The user web app on the public listener: the built files of `web.dir`, hashed assets
-//! cached for a year, and `index.html` for every other path so the app's own router
-//! resolves it (a reload on `/posts/42` works). API paths never fall through to the app:
-//! an unknown one is a problem+json 404.
+//! The single-page apps: the user web app (`web.dir`) on the public listener, and the
+//! staff console (`web.console_dir`) under `/staff/` on the staff listener. Hashed assets
+//! are cached for a year, and `index.html` answers every other path so the app's own
+//! router resolves it (a reload on `/posts/42` works). API paths never fall through to
+//! an app: an unknown one is a problem+json 404.
 
 use std::{convert::Infallible, path::Path};
 
@@ -14,9 +15,12 @@ use tower::ServiceExt as _;
 use tower_http::services::{ServeDir, ServeFile};
 use yujie_kernel::{config::WebConfig, http::not_found, ApiError, ErrorCode};
 
-/// Paths that belong to the server, not to the app.
-const SERVER_PREFIXES: [&str; 8] =
-    ["/api/", "/media/", "/_standin/", "/healthz", "/readyz", "/staff/", "/internal/", "/metrics"];
+/// Paths of the public listener that belong to the server, not to the web app.
+const PUBLIC_SERVER_PREFIXES: &[&str] =
+    &["/api/", "/media/", "/_standin/", "/healthz", "/readyz", "/staff/", "/internal/", "/metrics"];
+/// Under `/staff/` on the staff listener, the console API's prefix (as the console sees
+/// paths, without `/staff`).
+const CONSOLE_SERVER_PREFIXES: &[&str] = &["/admin/"];
 /// Vite writes content-hashed file names here.
 const HASHED_ASSETS: &str = "/assets/";
 const IMMUTABLE: HeaderValue = HeaderValue::from_static("public, max-age=31536000, immutable");
@@ -26,26 +30,41 @@ const REVALIDATE: HeaderValue = HeaderValue::from_static("no-cache");
 pub struct WebApp {
     files: ServeDir,
     index: ServeFile,
+    server_prefixes: &'static [&'static str],
 }
 
 impl WebApp {
-    /// The app in `config.dir`, if it has been built there.
-    pub fn load(config: &WebConfig) -> Option<Self> {
-        let dir = Path::new(&config.dir);
-        let index = dir.join("index.html");
-        if config.dir.is_empty() || !index.is_file() {
-            tracing::info!(dir = %config.dir, "no built web app (index.html) there: the public listener serves the API only");
+    /// The user web app in `config.dir`, if it has been built there.
+    pub fn user_app(config: &WebConfig) -> Option<Self> {
+        Self::load(&config.dir, PUBLIC_SERVER_PREFIXES, "web app", "the public listener serves the API only")
+    }
+
+    /// The staff console in `config.console_dir`, if it has been built there.
+    pub fn console(config: &WebConfig) -> Option<Self> {
+        Self::load(
+            &config.console_dir,
+            CONSOLE_SERVER_PREFIXES,
+            "staff console",
+            "the staff listener serves its API only",
+        )
+    }
+
+    fn load(dir: &str, server_prefixes: &'static [&'static str], what: &str, without: &str) -> Option<Self> {
+        let index = Path::new(dir).join("index.html");
+        if dir.is_empty() || !index.is_file() {
+            tracing::info!(dir, "no built {what} (index.html) there: {without}");
             return None;
         }
-        Some(Self { files: ServeDir::new(dir).precompressed_gzip(), index: ServeFile::new(index).precompressed_gzip() })
+        let files = ServeDir::new(dir).precompressed_gzip();
+        Some(Self { files, index: ServeFile::new(index).precompressed_gzip(), server_prefixes })
     }
 }
 
-/// The public listener's fallback when the web app is present.
+/// The fallback of the listener (or of `/staff/`) that serves the app.
 pub async fn serve_app(app: WebApp, request: Request) -> Response {
     let path = request.uri().path();
     let readable = matches!(*request.method(), Method::GET | Method::HEAD);
-    if SERVER_PREFIXES.iter().any(|prefix| path.starts_with(prefix)) {
+    if app.server_prefixes.iter().any(|prefix| path.starts_with(prefix)) {
         return if readable {
             not_found().await.into_response()
         } else {

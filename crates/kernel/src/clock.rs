@@ -36,6 +36,16 @@ pub fn millis_to_datetime(ms: i64) -> DateTime<Utc> {
     DateTime::from_timestamp_millis(ms).unwrap_or(DateTime::<Utc>::MAX_UTC)
 }
 
+/// `#[serde(serialize_with)]` for a stored millisecond time: an RFC 3339 string on the wire.
+pub fn serialize_millis<S: serde::Serializer>(ms: &i64, serializer: S) -> Result<S::Ok, S::Error> {
+    serde::Serialize::serialize(&millis_to_datetime(*ms), serializer)
+}
+
+/// [`serialize_millis`] for an optional time: `null` when absent.
+pub fn serialize_optional_millis<S: serde::Serializer>(ms: &Option<i64>, serializer: S) -> Result<S::Ok, S::Error> {
+    serde::Serialize::serialize(&ms.map(millis_to_datetime), serializer)
+}
+
 /// Quota days are calendar days in Asia/Shanghai (UTC+8, no daylight saving).
 pub fn shanghai() -> FixedOffset {
     FixedOffset::east_opt(8 * 3600).unwrap_or_else(|| Utc.fix())

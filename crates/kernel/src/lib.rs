@@ -8,6 +8,7 @@ pub mod error;
 pub mod http;
 pub mod ids;
 pub mod metrics;
+pub mod openapi;
 pub mod safety;
 mod secret;
 pub mod service;

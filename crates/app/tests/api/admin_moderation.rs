@@ -150,7 +150,7 @@ async fn every_console_route_checks_the_callers_role() {
     let word = "/safety/words/%E8%B5%8C%E7%90%83";
     let user = format!("/users/{}", author.user_id);
     let style = "/personas/nobody/style";
-    let cases: [(Method, &str, Option<Value>, [S; 3]); 17] = [
+    let cases: [(Method, &str, Option<Value>, [S; 3]); 18] = [
         (Method::GET, "/me", None, [S::UNAUTHORIZED, S::OK, S::OK]),
         (Method::GET, "/accounts", None, [S::UNAUTHORIZED, S::FORBIDDEN, S::OK]),
         (Method::GET, "/reports", None, [S::UNAUTHORIZED, S::OK, S::OK]),
@@ -178,7 +178,19 @@ async fn every_console_route_checks_the_callers_role() {
         ),
         (Method::POST, "/safety/words/import", None, [S::UNAUTHORIZED, S::FORBIDDEN, S::OK]),
         (Method::DELETE, word, None, [S::UNAUTHORIZED, S::FORBIDDEN, S::OK]),
+        // Last: it ends the sessions the rows above use.
+        (Method::POST, "/auth/logout", None, [S::UNAUTHORIZED, S::NO_CONTENT, S::NO_CONTENT]),
     ];
+    let document: Value =
+        reqwest::get(format!("{}/staff/admin/openapi.json", app.staff)).await.unwrap().json().await.unwrap();
+    for (template, item) in document["paths"].as_object().unwrap() {
+        for method in item.as_object().unwrap().keys() {
+            let covered = cases.iter().any(|(case_method, path, _, _)| {
+                case_method.as_str().eq_ignore_ascii_case(method) && matches_template(template, path)
+            });
+            assert!(covered, "{method} {template} has no row in this table");
+        }
+    }
     let mut failures = Vec::new();
     for (method, path, body, expected) in &cases {
         let anonymous = crate::admin_helpers::no_redirects()
@@ -223,4 +235,12 @@ async fn a_ban_with_content_removal_takes_the_posts_out_of_the_ais_knowledge() {
     let lifted = admin.send(&app, Method::DELETE, &format!("/users/{}/ban", author.user_id), Some(unban), true).await;
     assert_eq!(lifted.status(), StatusCode::OK);
     assert!(crate::helpers::eventually(bound, known).await.is_some(), "the restored post is back at the provider");
+}
+
+/// Whether a concrete path (its query aside) fits an OpenAPI path template.
+fn matches_template(template: &str, path: &str) -> bool {
+    let path = path.split('?').next().unwrap_or_default();
+    let (template, path): (Vec<&str>, Vec<&str>) = (template.split('/').collect(), path.split('/').collect());
+    template.len() == path.len()
+        && template.iter().zip(&path).all(|(part, actual)| part.starts_with('{') || part == actual)
 }

@@ -1,12 +1,11 @@
 //! Staff sign-in to the console through OpenID Connect (authorization code + PKCE),
 //! against the OIDC stand-in over real HTTP: roles from the groups claim, sessions in a
-//! cookie with CSRF protection, timeouts, logout, key rotation, and nothing of it on the
-//! public listener.
+//! cookie with CSRF protection, timeouts, logout and key rotation.
 
 use std::time::Duration;
 
 use reqwest::{header, Method, StatusCode};
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use crate::{
     admin_helpers::{location, no_redirects},
@@ -129,34 +128,5 @@ async fn the_session_cookie_is_http_only_same_site_and_scoped_to_the_console() {
     let cookie = answer.headers()[header::SET_COOKIE].to_str().unwrap().to_owned();
     for attribute in ["HttpOnly", "SameSite=Lax", "Path=/staff"] {
         assert!(cookie.contains(attribute), "{cookie}");
-    }
-}
-
-#[tokio::test]
-async fn nothing_of_the_console_answers_on_the_public_listener() {
-    let app = spawn_app().await;
-    let staff = app.staff_sign_in("staff-admin").await;
-    let routes = [
-        (Method::GET, "/staff/admin/auth/login"),
-        (Method::GET, "/staff/admin/auth/callback?code=x&state=y"),
-        (Method::POST, "/staff/admin/auth/logout"),
-        (Method::GET, "/staff/admin/me"),
-        (Method::GET, "/staff/admin/accounts"),
-        (Method::GET, "/staff/admin/reports"),
-        (Method::POST, "/staff/admin/reports/post/x/resolution"),
-        (Method::PUT, "/staff/admin/users/x/ban"),
-        (Method::DELETE, "/staff/admin/users/x/ban"),
-        (Method::GET, "/staff/admin/audit"),
-    ];
-    for (method, path) in routes {
-        let response = no_redirects()
-            .request(method.clone(), app.url(path))
-            .header(header::COOKIE, &staff.cookie)
-            .header("x-csrf-token", &staff.csrf)
-            .json(&json!({}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), StatusCode::NOT_FOUND, "{method} {path} on the public listener");
     }
 }

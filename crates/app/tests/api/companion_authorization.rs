@@ -112,7 +112,10 @@ async fn staff_set_the_style_note_of_known_personas_only() {
     let persona = app.persona_with_profile(&creator, "周迅", &[]).await;
     let path = format!("/companion/personas/{persona}/style");
     let set = app.internal(Method::PUT, &path, Some(json!({ "style_note": "说话带点北京腔" }))).await;
-    assert_eq!(set.status(), StatusCode::NO_CONTENT);
+    assert_eq!(set.status(), StatusCode::OK);
+    assert_eq!(set.json::<Value>().await.unwrap(), json!({ "style_note": "说话带点北京腔", "previous": "" }));
+    let changed = app.internal(Method::PUT, &path, Some(json!({ "style_note": "  " }))).await;
+    assert_eq!(changed.json::<Value>().await.unwrap(), json!({ "style_note": "", "previous": "说话带点北京腔" }));
     let missing =
         app.internal(Method::PUT, "/companion/personas/nobody/style", Some(json!({ "style_note": "x" }))).await;
     assert_eq!(missing.status(), StatusCode::NOT_FOUND);

@@ -2,6 +2,7 @@
 //! by default, and on MariaDB + Redis with `YUJIE_TEST_BACKEND=mysql`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod admin_console;
 mod admin_helpers;
 mod companion_helpers;
 mod content_helpers;
@@ -11,6 +12,7 @@ mod safety_helpers;
 mod admin_lexicon;
 mod admin_moderation;
 mod admin_personas;
+mod admin_queue;
 mod admin_sign_in;
 mod admin_users;
 mod authorization;

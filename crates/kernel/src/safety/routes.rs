@@ -9,6 +9,7 @@ use axum::{
     Router,
 };
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 use yujie_safety::{Action, Category};
 
 use super::{
@@ -41,11 +42,12 @@ struct WordsQuery {
     limit: Option<i64>,
 }
 
-#[derive(Serialize, Deserialize)]
-struct WordPage {
-    items: Vec<WordEntry>,
+/// A page of the lexicon, in word order.
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct WordPage {
+    pub items: Vec<WordEntry>,
     /// Pass as `after` for the next page; absent on the last one.
-    next_after: Option<String>,
+    pub next_after: Option<String>,
 }
 
 async fn list_words(
@@ -154,18 +156,19 @@ struct ImportQuery {
     added_by: String,
 }
 
-#[derive(Serialize, Deserialize)]
-struct ImportReport {
-    added: usize,
-    replaced: usize,
+/// What an import did.
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct ImportReport {
+    pub added: usize,
+    pub replaced: usize,
     /// Lines not imported, with why (1-based line numbers).
-    skipped: Vec<SkippedLine>,
+    pub skipped: Vec<SkippedLine>,
 }
 
-#[derive(Serialize, Deserialize)]
-struct SkippedLine {
-    line: usize,
-    reason: String,
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct SkippedLine {
+    pub line: usize,
+    pub reason: String,
 }
 
 /// A `text/plain` body: one word per line, or `word,category,action`. Blank lines and
@@ -231,10 +234,12 @@ fn import_line(
     new_entry(safety, (word, list), rule, added_by)
 }
 
-#[derive(Serialize, Deserialize)]
-struct HitPage {
-    items: Vec<HitView>,
-    next_before: Option<String>,
+/// Hits, newest first.
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct HitPage {
+    pub items: Vec<HitView>,
+    /// Pass as `before` for the next page; absent on the last one.
+    pub next_before: Option<String>,
 }
 
 async fn list_hits(State(safety): State<Safety>, ApiQuery(query): ApiQuery<HitQuery>) -> ApiResult<ApiJson<HitPage>> {

@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sqlx::Row as _;
+use utoipa::{IntoParams, ToSchema};
 use yujie_db::Db;
 
 use crate::session::Staff;
@@ -18,7 +19,8 @@ pub struct Action<'a> {
     pub after: Option<Value>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// One staff action.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct AuditEntry {
     pub id: String,
     pub actor_id: String,
@@ -27,7 +29,10 @@ pub struct AuditEntry {
     pub target_kind: String,
     pub target_id: String,
     pub reason: Option<String>,
+    /// The target's state before the action (JSON), when it has one.
+    #[schema(value_type = Option<Object>)]
     pub before: Option<Value>,
+    #[schema(value_type = Option<Object>)]
     pub after: Option<Value>,
     pub occurred_at: chrono::DateTime<chrono::Utc>,
 }
@@ -66,7 +71,8 @@ pub async fn record(db: &Db, staff: &Staff, action: Action<'_>, now: i64) -> any
     Ok(())
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AuditQuery {
     pub actor_id: Option<String>,
     pub target_kind: Option<String>,

@@ -122,6 +122,9 @@ fn cookie(admin: &Admin, token: &str, max_age: u64) -> String {
     format!("{COOKIE}={token}; Path=/staff; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}")
 }
 
+/// Ends the session and clears its cookie.
+#[utoipa::path(post, path = "/auth/logout", tag = "session", security(("staff_session" = [])),
+    responses((status = 204, description = "signed out")))]
 pub async fn logout(State(admin): State<Admin>, staff: Staff) -> ApiResult<Response> {
     admin.inner.store.end_session(&staff.token_hash).await?;
     let mut response = StatusCode::NO_CONTENT.into_response();
@@ -132,7 +135,7 @@ pub async fn logout(State(admin): State<Admin>, staff: Staff) -> ApiResult<Respo
 }
 
 /// The signed-in staff member, with the CSRF token the console sends back.
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Me {
     pub id: String,
     pub name: String,
@@ -140,6 +143,7 @@ pub struct Me {
     pub csrf_token: String,
 }
 
+#[utoipa::path(get, path = "/me", tag = "session", security(("staff_session" = [])), responses((status = 200, body = Me)))]
 pub async fn me(staff: Staff) -> Json<Me> {
     Json(Me { id: staff.account_id, name: staff.name, role: staff.role, csrf_token: staff.csrf_token })
 }

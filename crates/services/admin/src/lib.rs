@@ -7,20 +7,20 @@ mod auth;
 mod lexicon;
 mod moderation;
 pub mod oidc;
+mod openapi;
 mod peers;
 mod personas;
+mod queue;
 pub mod roles;
 mod session;
 mod store;
 mod users;
+mod views;
 
 use std::sync::Arc;
 
-use axum::{
-    extract::State,
-    routing::{get, post, put},
-    Json, Router,
-};
+use axum::{extract::State, routing::get, Json};
+use utoipa_axum::{router::OpenApiRouter, routes};
 use yujie_db::Migrations;
 use yujie_kernel::{ApiResult, Platform, ServiceRoutes};
 
@@ -63,26 +63,32 @@ impl Admin {
         Self { inner: Arc::new(Inner { platform: platform.clone(), store, oidc, peers }) }
     }
 
+    /// The console API under `/staff/admin`, with its OpenAPI document at
+    /// `/staff/admin/openapi.json`; sign-in's browser redirects are not in the document.
     pub fn routes(&self) -> ServiceRoutes {
-        let staff = Router::new()
+        let (api, document) = OpenApiRouter::with_openapi(<openapi::ConsoleApi as utoipa::OpenApi>::openapi())
+            .routes(routes!(auth::me))
+            .routes(routes!(auth::logout))
+            .routes(routes!(accounts))
+            .routes(routes!(queue::queue))
+            .routes(routes!(moderation::resolve))
+            .routes(routes!(moderation::ban, moderation::unban))
+            .routes(routes!(moderation::audit_log))
+            .routes(routes!(users::search))
+            .routes(routes!(users::detail))
+            .routes(routes!(personas::sync_states))
+            .routes(routes!(personas::feedback))
+            .routes(routes!(personas::set_style))
+            .routes(routes!(lexicon::words, lexicon::add))
+            .routes(routes!(lexicon::import))
+            .routes(routes!(lexicon::remove))
+            .routes(routes!(lexicon::hits))
+            .split_for_parts();
+        let document = Arc::new(openapi::complete(document));
+        let staff = api
             .route("/auth/login", get(auth::login))
             .route("/auth/callback", get(auth::callback))
-            .route("/auth/logout", post(auth::logout))
-            .route("/me", get(auth::me))
-            .route("/accounts", get(accounts))
-            .route("/reports", get(moderation::queue))
-            .route("/reports/{kind}/{id}/resolution", post(moderation::resolve))
-            .route("/personas/sync", get(personas::sync_states))
-            .route("/personas/{persona_id}/feedback", get(personas::feedback))
-            .route("/personas/{persona_id}/style", put(personas::set_style))
-            .route("/users", get(users::search))
-            .route("/users/{user_id}", get(users::detail))
-            .route("/users/{user_id}/ban", put(moderation::ban).delete(moderation::unban))
-            .route("/audit", get(moderation::audit_log))
-            .route("/safety/words", get(lexicon::words).post(lexicon::add))
-            .route("/safety/words/import", post(lexicon::import))
-            .route("/safety/words/{word}", axum::routing::delete(lexicon::remove))
-            .route("/safety/hits", get(lexicon::hits))
+            .route("/openapi.json", get(move || async move { Json(document.as_ref().clone()) }))
             .with_state(self.clone());
         ServiceRoutes { staff, ..ServiceRoutes::empty("admin") }
     }
@@ -97,6 +103,8 @@ impl Admin {
 }
 
 /// Staff accounts with their role and last sign-in (admins only).
+#[utoipa::path(get, path = "/accounts", tag = "session", security(("staff_session" = [])),
+    responses((status = 200, body = Vec<StaffAccount>)))]
 async fn accounts(State(admin): State<Admin>, staff: Staff) -> ApiResult<Json<Vec<StaffAccount>>> {
     staff.require(Role::Admin)?;
     Ok(Json(admin.inner.store.accounts().await?))

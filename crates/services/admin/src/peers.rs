@@ -4,8 +4,16 @@
 //! reach the moderator as they are.
 
 use reqwest::Method;
+use serde::de::DeserializeOwned;
 use serde_json::Value;
 use yujie_kernel::{ApiError, ApiResult, ErrorCode, Platform};
+
+/// A peer's answer as the console's type; a peer that changed its shape is a 500 that
+/// names it, not a page with holes.
+pub fn decode<T: DeserializeOwned>(value: Value, what: &str) -> ApiResult<T> {
+    serde_json::from_value(value)
+        .map_err(|error| ApiError::internal(anyhow::Error::new(error).context(format!("cannot read {what}"))))
+}
 
 #[derive(Clone)]
 pub struct Peers {

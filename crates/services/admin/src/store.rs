@@ -6,7 +6,8 @@ use yujie_db::Db;
 
 use crate::roles::Role;
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+/// A staff member, registered on their first sign-in.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 pub struct StaffAccount {
     pub id: String,
     pub name: String,

@@ -13,7 +13,7 @@ use yujie_kernel::{
 use crate::{
     domain::{optional_text, ReportReason},
     moderation::ItemKind,
-    store::ReportRow,
+    store::{QueueFilter, ReportRow},
     Content,
 };
 
@@ -45,6 +45,7 @@ pub struct ReportGroup {
     /// Each reason with how many open reports give it.
     pub reasons: BTreeMap<String, i64>,
     pub reports: Vec<ReportDetail>,
+    pub first_reported_at: chrono::DateTime<chrono::Utc>,
     pub last_reported_at: chrono::DateTime<chrono::Utc>,
 }
 
@@ -94,10 +95,17 @@ impl Content {
         Ok(ReportReceipt { id: row.id })
     }
 
-    /// The staff queue: reported items, most reported first, with their reasons counted.
-    pub async fn report_queue(&self, limit: i64) -> ApiResult<Vec<ReportGroup>> {
+    /// The staff queue: reported items, the one waiting longest first, with their
+    /// reasons counted; optionally only one kind of item, or items reported for a reason.
+    pub async fn report_queue(
+        &self,
+        kind: Option<ItemKind>,
+        reason: Option<ReportReason>,
+        limit: i64,
+    ) -> ApiResult<Vec<ReportGroup>> {
         let store = &self.inner.store;
-        let groups = store.open_report_groups(limit.clamp(1, 200)).await?;
+        let filter = QueueFilter { kind: kind.map(ItemKind::as_str), reason: reason.map(ReportReason::as_str) };
+        let groups = store.open_report_groups(filter, limit.clamp(1, 200)).await?;
         let authors = self.authors(groups.iter().map(|group| group.author_id.clone())).await?;
         let mut queue = Vec::with_capacity(groups.len());
         for group in groups {
@@ -125,6 +133,7 @@ impl Content {
                         note: report.note,
                     })
                     .collect(),
+                first_reported_at: millis_to_datetime(group.first_reported_at),
                 last_reported_at: millis_to_datetime(group.last_reported_at),
                 target_kind: group.target_kind,
                 target_id: group.target_id,

@@ -2,12 +2,11 @@
 
 use axum::{
     extract::{Path, State},
-    http::StatusCode,
     middleware::from_fn_with_state,
     routing::{get, put},
     Router,
 };
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use yujie_kernel::{
     http::{ApiJson, ApiQuery},
     service::require_internal_token,
@@ -63,18 +62,27 @@ struct StyleNote {
     style_note: String,
 }
 
+#[derive(Serialize)]
+struct StyleChange {
+    style_note: String,
+    /// The note it replaced, for the staff audit log.
+    previous: String,
+}
+
 /// Sets the staff-written style note of a persona's character card.
 async fn set_style(
     State(companion): State<Companion>,
     Path(persona_id): Path<String>,
     ApiJson(request): ApiJson<StyleNote>,
-) -> ApiResult<StatusCode> {
+) -> ApiResult<ApiJson<StyleChange>> {
     let note = match request.style_note.trim() {
         "" => String::new(),
         note => user_text("style_note", note, 1, 2000, TextKind::Multiline)?,
     };
-    if !companion.inner.store.set_style_note(&persona_id, &note).await? {
+    let store = &companion.inner.store;
+    let previous = store.persona(&persona_id).await?.ok_or_else(|| ApiError::not_found("persona"))?.style_note;
+    if !store.set_style_note(&persona_id, &note).await? {
         return Err(ApiError::not_found("persona"));
     }
-    Ok(StatusCode::NO_CONTENT)
+    Ok(ApiJson(StyleChange { style_note: note, previous }))
 }

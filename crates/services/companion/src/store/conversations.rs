@@ -32,6 +32,7 @@ pub struct DislikedReply {
     pub reply: String,
     pub reason: Option<String>,
     pub user_id: String,
+    #[serde(serialize_with = "yujie_kernel::clock::serialize_millis")]
     pub created_at: i64,
 }
 

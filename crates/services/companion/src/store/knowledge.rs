@@ -38,11 +38,16 @@ pub struct DocumentRow {
 #[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
 pub struct SyncState {
     pub persona_id: String,
+    pub name: String,
+    /// The staff-written note in her character card; empty when none.
+    pub style_note: String,
     pub documents: i64,
     pub pending: i64,
     pub failed: i64,
-    /// The oldest unsynced change (ms), if any.
+    /// The oldest unsynced change, if any.
+    #[serde(serialize_with = "yujie_kernel::clock::serialize_optional_millis")]
     pub oldest_pending_at: Option<i64>,
+    #[serde(serialize_with = "yujie_kernel::clock::serialize_optional_millis")]
     pub last_synced_at: Option<i64>,
 }
 
@@ -267,13 +272,15 @@ impl CompanionStore {
     /// Per-persona sync state, worst first.
     pub async fn sync_states(&self, limit: i64) -> sqlx::Result<Vec<SyncState>> {
         sqlx::query_as(
-            "SELECT persona_id, COUNT(*) AS documents, \
+            "SELECT p.id AS persona_id, p.name, p.style_note, COALESCE(d.documents, 0) AS documents, \
+             COALESCE(d.pending, 0) AS pending, COALESCE(d.failed, 0) AS failed, d.oldest_pending_at, \
+             d.last_synced_at FROM companion_personas p LEFT JOIN (SELECT persona_id, COUNT(*) AS documents, \
              CAST(SUM(CASE WHEN state = 'pending' THEN 1 ELSE 0 END) AS SIGNED) AS pending, \
              CAST(SUM(CASE WHEN state = 'failed' THEN 1 ELSE 0 END) AS SIGNED) AS failed, \
              MIN(CASE WHEN state <> 'synced' THEN changed_at END) AS oldest_pending_at, \
-             MAX(synced_at) AS last_synced_at \
-             FROM companion_documents GROUP BY persona_id \
-             ORDER BY failed DESC, pending DESC, persona_id LIMIT ?",
+             MAX(synced_at) AS last_synced_at FROM companion_documents GROUP BY persona_id) d \
+             ON d.persona_id = p.id WHERE p.removed = 0 \
+             ORDER BY failed DESC, pending DESC, p.id LIMIT ?",
         )
         .bind(limit)
         .fetch_all(self.pool())

@@ -14,6 +14,7 @@ use yujie_kernel::{
 };
 
 use crate::{
+    domain::ReportReason,
     moderation::ItemKind,
     reports::{ReportGroup, Resolution, Resolved},
     user_content::UserItem,
@@ -76,6 +77,8 @@ async fn resolve(
 
 #[derive(Deserialize)]
 struct QueueQuery {
+    kind: Option<ItemKind>,
+    reason: Option<ReportReason>,
     limit: Option<i64>,
 }
 
@@ -83,7 +86,7 @@ async fn report_queue(
     State(content): State<Content>,
     ApiQuery(query): ApiQuery<QueueQuery>,
 ) -> ApiResult<ApiJson<Vec<ReportGroup>>> {
-    Ok(ApiJson(content.report_queue(query.limit.unwrap_or(50)).await?))
+    Ok(ApiJson(content.report_queue(query.kind, query.reason, query.limit.unwrap_or(50)).await?))
 }
 
 async fn user_content(

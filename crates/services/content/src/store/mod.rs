@@ -26,7 +26,7 @@ pub use personas::{PersonaRow, PersonaSort};
 pub use photos::PhotoRow;
 pub use posts::{FeedScope, FeedSort, PostRow};
 pub use reactions::Toggle;
-pub use reports::ReportRow;
+pub use reports::{QueueFilter, ReportRow};
 
 /// How much each live contribution adds to a persona's popularity.
 pub const PHOTO_WEIGHT: i64 = 3;

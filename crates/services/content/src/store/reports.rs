@@ -23,7 +23,15 @@ pub struct ReportGroupRow {
     pub target_id: String,
     pub author_id: String,
     pub open_count: i64,
+    pub first_reported_at: i64,
     pub last_reported_at: i64,
+}
+
+/// Which open reports the staff queue shows: `None` is any.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct QueueFilter<'a> {
+    pub kind: Option<&'a str>,
+    pub reason: Option<&'a str>,
 }
 
 const COLUMNS: &str = "id, target_kind, target_id, reporter_id, reason, note, snapshot, created_at";
@@ -86,11 +94,23 @@ impl ContentStore {
     }
 
     /// Targets with open reports, most reported first.
-    pub async fn open_report_groups(&self, limit: i64) -> sqlx::Result<Vec<ReportGroupRow>> {
+    /// Reported items, the one waiting longest first; with a reason, the items that have
+    /// an open report giving it.
+    pub async fn open_report_groups(&self, filter: QueueFilter<'_>, limit: i64) -> sqlx::Result<Vec<ReportGroupRow>> {
+        let (kind, reason) = (filter.kind.unwrap_or_default(), filter.reason.unwrap_or_default());
         sqlx::query_as(
-            "SELECT target_kind, target_id, author_id, open_count, last_reported_at FROM report_targets \
-             WHERE open_count > 0 ORDER BY open_count DESC, last_reported_at DESC LIMIT ?",
+            "SELECT t.target_kind, t.target_id, t.author_id, t.open_count, MIN(r.created_at) AS first_reported_at, \
+             t.last_reported_at FROM reports r JOIN report_targets t \
+             ON t.target_kind = r.target_kind AND t.target_id = r.target_id \
+             WHERE r.status = 'open' AND (? = '' OR r.target_kind = ?) AND (? = '' OR EXISTS (SELECT 1 FROM reports x \
+             WHERE x.target_kind = r.target_kind AND x.target_id = r.target_id AND x.status = 'open' AND x.reason = ?)) \
+             GROUP BY t.target_kind, t.target_id, t.author_id, t.open_count, t.last_reported_at \
+             ORDER BY first_reported_at, t.target_kind, t.target_id LIMIT ?",
         )
+        .bind(kind)
+        .bind(kind)
+        .bind(reason)
+        .bind(reason)
         .bind(limit)
         .fetch_all(self.pool())
         .await

@@ -1,0 +1,37 @@
+// The console API's shapes, generated from the backend's OpenAPI document
+// (console/src/api/openapi.json → schema.ts by `npm run api:types`; never edit schema.ts
+// by hand). Every other file imports API types from here only.
+import type { components } from './schema'
+
+type Schemas = components['schemas']
+
+export type Problem = Schemas['Problem']
+export type Me = Schemas['Me']
+export type Role = Schemas['Role']
+export type StaffAccount = Schemas['StaffAccount']
+export type QueueEntry = Schemas['QueueEntry']
+export type AuthorHistory = Schemas['AuthorHistory']
+export type ReportDetail = Schemas['ReportDetail']
+export type ResolutionRequest = Schemas['ResolutionRequest']
+export type Resolved = Schemas['Resolved']
+export type BanRequest = Schemas['BanRequest']
+export type BanResult = Schemas['BanResult']
+export type UnbanRequest = Schemas['UnbanRequest']
+export type UnbanResult = Schemas['UnbanResult']
+export type UserSummary = Schemas['UserSummary']
+export type UserAuthState = Schemas['UserAuthState']
+export type UserMatch = Schemas['UserMatch']
+export type OrderSummary = Schemas['OrderSummary']
+export type UserDetail = Schemas['UserDetail']
+export type AuditEntry = Schemas['AuditEntry']
+export type AuditPage = Schemas['AuditPage']
+export type SyncState = Schemas['SyncState']
+export type DislikedReply = Schemas['DislikedReply']
+export type StyleNote = Schemas['StyleNote']
+export type WordEntry = Schemas['WordEntry']
+export type WordPage = Schemas['WordPage']
+export type NewWord = Schemas['NewWord']
+export type ImportReport = Schemas['ImportReport']
+export type HitView = Schemas['HitView']
+export type HitPage = Schemas['HitPage']
+export type RemovedWord = Schemas['RemovedWord']
