@@ -7,6 +7,7 @@
 // the companion's daily quota, which the chat journey uses up on purpose.
 import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync, createWriteStream } from 'node:fs'
+import { createServer as createHttpServer, type Server } from 'node:http'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -27,15 +28,50 @@ function freePort(): Promise<number> {
 const RULES = ['login_qr', 'login_wait', 'token_refresh', 'profile_write', 'content_write', 'photo_upload', 'post_create',
   'comment_create', 'report_create', 'reaction', 'order_create', 'companion_message', 'companion_call']
 
-/** The staff identity provider: every sign-in is an admin of the console. */
+/**
+ * What the provider gets wrong in its next token answers, set by a test with
+ * `PUT <YUJIE_E2E_OIDC_CONTROL>/fault` (body: the fault's name; `none` to behave).
+ */
+type Fault = 'none' | 'tampered' | 'issuer' | 'audience' | 'expired' | 'nonce' | 'no-role'
+let fault: Fault = 'none'
+
+/** The staff identity provider: every sign-in is an admin of the console, unless a fault is set. */
 async function startIdentityProvider(): Promise<OAuth2Server> {
   const provider = new OAuth2Server()
   await provider.issuer.keys.generate('RS256')
   provider.service.on('beforeTokenSigning', (token) => {
-    Object.assign(token.payload, { name: '管理员（e2e）', groups: ['yujie-admins'] })
+    const now = Math.floor(Date.now() / 1000)
+    Object.assign(token.payload, { name: '管理员（e2e）', groups: fault === 'no-role' ? [] : ['yujie-admins'] })
+    if (fault === 'issuer') token.payload.iss = 'https://another-issuer.example'
+    if (fault === 'audience') token.payload.aud = 'another-client'
+    if (fault === 'expired') Object.assign(token.payload, { iat: now - 7200, exp: now - 3600 })
+    if (fault === 'nonce' && 'nonce' in token.payload) token.payload.nonce = 'not-the-nonce-of-this-sign-in'
+  })
+  provider.service.on('beforeResponse', (response) => {
+    const body = response.body as { id_token?: string }
+    if (fault !== 'tampered' || !body.id_token) return
+    // Another name in the payload, the provider's signature kept: the signature no longer matches.
+    const [header, payload, signature] = body.id_token.split('.')
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString())
+    const forged = Buffer.from(JSON.stringify({ ...claims, name: '冒充者' })).toString('base64url')
+    body.id_token = [header, forged, signature].join('.')
   })
   await provider.start(await freePort(), '127.0.0.1')
   return provider
+}
+
+/** The test's switch for the provider's faults. */
+async function startFaultControl(): Promise<Server> {
+  const control = createHttpServer((request, response) => {
+    let body = ''
+    request.on('data', (chunk) => (body += chunk))
+    request.on('end', () => {
+      fault = body.trim() as Fault
+      response.writeHead(204).end()
+    })
+  })
+  await new Promise<void>((done) => control.listen(0, '127.0.0.1', done))
+  return control
 }
 
 interface Backend {
@@ -95,12 +131,17 @@ export default async function globalSetup() {
   const staffConsole = await fetch(backend.staff + '/staff/')
   if (!(await staffConsole.text()).includes('<div id="app">')) throw new Error('web/dist-console is not built: run `npm run build` first')
   const provider = await startIdentityProvider()
+  const control = await startFaultControl()
   const withProvider = await startBackend('oidc', { YUJIE_ADMIN__OIDC__ISSUER: provider.issuer.url ?? '' })
+  const controlAddress = control.address()
+  if (typeof controlAddress !== 'object' || !controlAddress) throw new Error('the fault control is not listening')
   process.env.YUJIE_E2E_URL = backend.base
   process.env.YUJIE_E2E_STAFF = backend.staff
   process.env.YUJIE_E2E_OIDC_STAFF = withProvider.staff
+  process.env.YUJIE_E2E_OIDC_CONTROL = `http://127.0.0.1:${controlAddress.port}`
   return async () => {
     await Promise.all([backend.stop(), withProvider.stop()])
     await provider.stop()
+    control.close()
   }
 }

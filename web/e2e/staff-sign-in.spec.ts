@@ -21,3 +21,29 @@ test('staff sign in through a real OpenID provider and the console knows their r
   expect(logout.status()).toBe(204)
   expect((await page.request.get(`${staff}/staff/admin/me`)).status()).toBe(401)
 })
+
+test.describe('sign-ins the console refuses', () => {
+  const setFault = (fault: string) => fetch(`${process.env.YUJIE_E2E_OIDC_CONTROL}/fault`, { method: 'PUT', body: fault })
+  test.afterEach(() => setFault('none'))
+
+  const refusals: [string, string, string][] = [
+    ['tampered', 'an ID token whose payload was changed after signing', '身份令牌未通过校验'],
+    ['issuer', 'an ID token from another issuer', '身份令牌未通过校验'],
+    ['audience', 'an ID token for another client', '身份令牌未通过校验'],
+    ['expired', 'an expired ID token', '身份令牌未通过校验'],
+    ['nonce', 'an ID token with another sign-in\'s nonce', '身份令牌未通过校验'],
+    ['no-role', 'a staff member without a console role', '没有访问权限'],
+  ]
+  for (const [fault, what, message] of refusals) {
+    test(`refused: ${what}`, async ({ page }) => {
+      const staff = process.env.YUJIE_E2E_OIDC_STAFF ?? ''
+      await setFault(fault)
+      const answer = await page.goto(`${staff}/staff/admin/auth/login`)
+      expect(answer?.status()).toBe(403)
+      await expect(page.getByText(message)).toBeVisible()
+      expect((await page.request.get(`${staff}/staff/admin/me`)).status()).toBe(401)
+      const session = (await page.context().cookies(staff)).find((cookie) => cookie.name === 'yujie_staff')
+      expect(session).toBeUndefined()
+    })
+  }
+})

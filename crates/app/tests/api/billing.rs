@@ -91,6 +91,15 @@ async fn each_channel_pays_once_and_renewals_stack() {
     let metrics = app.http.get(format!("{}/metrics", app.staff)).send().await.unwrap().text().await.unwrap();
     assert!(metrics.contains("yujie_billing_orders_paid_total{channel=\"alipay\"} 1"), "{metrics}");
     assert!(metrics.contains("yujie_billing_orders_created_total{channel=\"wechatpay\"} 1"));
+    for channel in ["alipay", "wechatpay"] {
+        assert!(
+            metrics.contains(&format!("yujie_billing_revenue_fen_total{{channel=\"{channel}\"}} 3990")),
+            "{metrics}"
+        );
+        let accepted = format!("yujie_billing_notifications_total{{channel=\"{channel}\",outcome=\"accepted\"}}");
+        assert!(metrics.contains(&accepted), "{metrics}");
+    }
+    assert!(!metrics.contains("yujie_billing_reconciled_orders_total{"), "notifications settled every order");
 }
 
 #[tokio::test]
@@ -128,6 +137,11 @@ async fn reconciliation_fulfils_an_order_whose_notification_was_dropped() {
         let until = app.member_until(&user.user_id).await.unwrap();
         let expected = app.platform.clock.now_ms() + 30 * DAY_MS;
         assert!((until - expected).abs() < 60_000);
+    }
+    let metrics = app.http.get(format!("{}/metrics", app.staff)).send().await.unwrap().text().await.unwrap();
+    for channel in ["alipay", "wechatpay"] {
+        let found = format!("yujie_billing_reconciled_orders_total{{channel=\"{channel}\"}} 1");
+        assert!(metrics.contains(&found), "{metrics}");
     }
 }
 

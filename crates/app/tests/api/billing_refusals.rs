@@ -59,6 +59,11 @@ async fn forged_tampered_stale_or_foreign_wechatpay_notifications_change_nothing
         assert_eq!(app.member_until(&user.user_id).await, None, "{case}");
     }
     assert_eq!(app.order_state(&user, order["id"].as_str().unwrap()).await["state"], "pending");
+    let metrics = app.http.get(format!("{}/metrics", app.staff)).send().await.unwrap().text().await.unwrap();
+    for outcome in ["bad_signature", "invalid"] {
+        let counted = format!("yujie_billing_notifications_total{{channel=\"wechatpay\",outcome=\"{outcome}\"}}");
+        assert!(metrics.contains(&counted), "{metrics}");
+    }
     // The same transaction, properly signed, is accepted under either serial mode, and
     // granted once.
     for serial in [LOCAL_CERT_SERIAL, LOCAL_PUB_KEY_ID] {

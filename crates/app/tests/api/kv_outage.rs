@@ -63,6 +63,8 @@ async fn with_redis_down_readyz_says_so() {
     assert_eq!(ready["checks"], json!({ "database": "ok", "kv": "ok" }), "{ready}");
     assert_eq!(ready["backends"]["kv"], "redis");
     let sessions = [app.sign_in().await, app.sign_in().await];
+    let persona = app.persona_with_profile(&sessions[0], "刘亦菲", &[]).await;
+    let conversation = app.new_conversation(&sessions[0].access_token, &persona).await;
     // While Redis is up, the limit (one refresh per address per hour) holds.
     assert_eq!(refresh(&app, &sessions[0]).await, StatusCode::OK);
     assert_eq!(refresh(&app, &sessions[1]).await, StatusCode::TOO_MANY_REQUESTS);
@@ -85,4 +87,12 @@ async fn with_redis_down_readyz_says_so() {
     let me = app.get("/api/v1/me", Some(&sessions[0].access_token)).await;
     assert_eq!(me.status(), StatusCode::OK);
     assert!(started.elapsed() < Duration::from_secs(6), "took {:?}", started.elapsed());
+    // The daily message quota lives in Redis: without it a message is refused, not free,
+    // and the failure is counted for the alert.
+    let path = format!("/api/v1/companion/conversations/{conversation}/messages");
+    let sent = app.post_json(&path, Some(&sessions[0].access_token), &json!({ "text": "在吗" })).await;
+    assert_eq!(sent.status(), StatusCode::SERVICE_UNAVAILABLE);
+    let metrics = app.http.get(format!("{}/metrics", app.staff)).send().await.unwrap().text().await.unwrap();
+    assert!(metrics.contains("yujie_companion_quota_errors_total 1"), "{metrics}");
+    assert!(metrics.contains("yujie_companion_messages_total 0"), "{metrics}");
 }

@@ -14,6 +14,19 @@ pub enum NotifyError {
     Failed(anyhow::Error),
 }
 
+impl Billing {
+    /// Counts a notification by its outcome.
+    pub(crate) fn count_notification(&self, channel: &'static str, result: &Result<(), NotifyError>) {
+        let outcome = match result {
+            Ok(()) => "accepted",
+            Err(NotifyError::Rejected(refusal)) if refusal.is_authentication() => "bad_signature",
+            Err(NotifyError::Rejected(_)) => "invalid",
+            Err(NotifyError::Failed(_)) => "failed",
+        };
+        self.inner.metrics.notification(channel, outcome);
+    }
+}
+
 impl From<anyhow::Error> for NotifyError {
     fn from(error: anyhow::Error) -> Self {
         NotifyError::Failed(error)

@@ -201,7 +201,7 @@ impl Billing {
         if order.state != OrderState::Paid
             && self.inner.store.mark_paid(&order.id, channel_trade_no, self.now_ms()).await?
         {
-            self.inner.metrics.paid(order.channel.as_str());
+            self.inner.metrics.paid(order.channel.as_str(), order.amount_fen);
             if order.state != OrderState::Pending {
                 tracing::warn!(
                     order_id = order.id,

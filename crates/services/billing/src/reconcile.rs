@@ -77,6 +77,10 @@ impl Billing {
         let now = self.now_ms();
         let settled = match self.channel_view(order).await? {
             ChannelView::Paid { trade_no } => {
+                if order.state != OrderState::Paid {
+                    self.inner.metrics.reconciled(order.channel.as_str());
+                    tracing::warn!(order_id = order.id, "the channel took a payment no notification reported");
+                }
                 self.confirm_paid(order, trade_no.as_deref()).await?;
                 Settled::Paid
             }

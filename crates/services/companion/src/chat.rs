@@ -114,7 +114,12 @@ impl Companion {
         let safety = &self.inner.platform.safety;
         let text = safety.screen(Place::ChatMessage, "text", text, Some(&user.user_id), Some(&message_id)).await?.text;
         let persona = self.live_persona(&conversation.persona_id).await?;
-        let taken = self.inner.quota.take_message(user).await?;
+        let taken = self.inner.quota.take_message(user).await.inspect_err(|error| {
+            if error.code.status().is_server_error() {
+                self.inner.metrics.quota_error();
+            }
+        })?;
+        self.inner.metrics.message_accepted();
         let request = match self.chat_request(user, &conversation, &persona, &text).await {
             Ok(request) => request,
             Err(error) => {

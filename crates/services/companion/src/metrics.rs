@@ -7,9 +7,13 @@ use prometheus_client::metrics::{
 };
 use yujie_kernel::Metrics;
 
-/// The companion's metrics: knowledge-sync lag and failures, and reply latency.
+/// The companion's metrics: knowledge-sync lag and failures, reply latency, messages,
+/// voice seconds, and failures of the quota store.
 #[derive(Clone)]
 pub struct CompanionMetrics {
+    messages: Counter,
+    voice_seconds: Counter,
+    quota_errors: Counter,
     sync_lag_seconds: Histogram,
     oldest_unsynced_seconds: Gauge<i64, AtomicI64>,
     sync_failures: Counter,
@@ -21,6 +25,9 @@ pub struct CompanionMetrics {
 impl CompanionMetrics {
     pub fn register(metrics: &Metrics) -> Self {
         let this = Self {
+            messages: Counter::default(),
+            voice_seconds: Counter::default(),
+            quota_errors: Counter::default(),
             sync_lag_seconds: Histogram::new(exponential_buckets(0.05, 2.0, 14)),
             oldest_unsynced_seconds: Gauge::default(),
             sync_failures: Counter::default(),
@@ -54,6 +61,17 @@ impl CompanionMetrics {
             this.first_token_seconds.clone(),
         );
         metrics.register("companion_replies", "Replies streamed", this.replies.clone());
+        metrics.register("companion_messages", "Messages to the AI accepted within quota", this.messages.clone());
+        metrics.register(
+            "companion_voice_seconds",
+            "Seconds of voice calls, counted when they end",
+            this.voice_seconds.clone(),
+        );
+        metrics.register(
+            "companion_quota_errors",
+            "Quota checks that failed because the quota store did not answer",
+            this.quota_errors.clone(),
+        );
         this
     }
 
@@ -79,5 +97,17 @@ impl CompanionMetrics {
 
     pub fn replied(&self) {
         self.replies.inc();
+    }
+
+    pub fn message_accepted(&self) {
+        self.messages.inc();
+    }
+
+    pub fn voice_used(&self, seconds: i64) {
+        self.voice_seconds.inc_by(seconds.max(0) as u64);
+    }
+
+    pub fn quota_error(&self) {
+        self.quota_errors.inc();
     }
 }

@@ -54,7 +54,9 @@ pub async fn wechatpay_notify(
     ApiBytes(body): ApiBytes,
 ) -> Response {
     let body = String::from_utf8_lossy(&body);
-    match billing.wechatpay_notification(&headers, &body).await {
+    let result = billing.wechatpay_notification(&headers, &body).await;
+    billing.count_notification("wechatpay", &result);
+    match result {
         Ok(()) => StatusCode::NO_CONTENT.into_response(),
         Err(NotifyError::Rejected(refusal)) => {
             tracing::warn!(channel = "wechatpay", reason = %refusal, "payment notification refused");
@@ -76,7 +78,9 @@ pub async fn wechatpay_notify(
               (status = 400, content_type = "text/plain", body = String, description = "`fail`: refused"),
               (status = 500, content_type = "text/plain", body = String, description = "`fail`: try again later")))]
 pub async fn alipay_notify(State(billing): State<Billing>, ApiBytes(body): ApiBytes) -> Response {
-    match billing.alipay_notification(&body).await {
+    let result = billing.alipay_notification(&body).await;
+    billing.count_notification("alipay", &result);
+    match result {
         Ok(()) => (StatusCode::OK, "success").into_response(),
         Err(NotifyError::Rejected(refusal)) => {
             tracing::warn!(channel = "alipay", reason = %refusal, "payment notification refused");

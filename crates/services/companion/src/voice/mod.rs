@@ -184,6 +184,7 @@ impl Companion {
         });
         if let Some(ended) = self.inner.store.end_call(&call.id, self.now_ms(), billed_until, reason).await? {
             tracing::info!(call = call.id, reason, used_secs = ended.used_secs, "voice call ended");
+            self.inner.metrics.voice_used(ended.used_secs);
         }
         Ok(())
     }
