@@ -51,7 +51,9 @@ impl Application {
         let public_base_url = base_url(&config.public.base_url, &public_listener)?;
         let staff_base_url = base_url(&config.staff.base_url, &staff_listener)?;
 
-        let db = Db::connect(config.database.url.expose(), config.database.max_connections).await?;
+        let database = &config.database;
+        let acquire_timeout = Duration::from_millis(database.acquire_timeout_ms.max(1));
+        let db = Db::connect(database.url.expose(), database.max_connections, acquire_timeout).await?;
         if config.database.migrate_on_start {
             db.migrate(&services.migrations().iter().collect::<Vec<_>>()).await?;
         }
@@ -148,7 +150,7 @@ impl Application {
 
 /// Applies the migrations of the given services.
 pub async fn migrate(config: &Config, services: &ServiceSet) -> anyhow::Result<()> {
-    let db = Db::connect(config.database.url.expose(), 2).await?;
+    let db = Db::connect(config.database.url.expose(), 2, Duration::from_secs(30)).await?;
     db.migrate(&services.migrations().iter().collect::<Vec<_>>()).await
 }
 

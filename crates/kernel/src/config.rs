@@ -84,6 +84,9 @@ pub struct DatabaseConfig {
     /// `sqlite://data/yujie.db?mode=rwc` or `mysql://user:password@host:3306/yujie`.
     pub url: Secret,
     pub max_connections: u32,
+    /// How long a request waits for a connection before it is answered 503 with
+    /// Retry-After (the database is down, or every connection is busy).
+    pub acquire_timeout_ms: u64,
     /// Apply pending migrations when `serve` starts. Turn off when a deploy job runs
     /// `yujie migrate` first.
     pub migrate_on_start: bool,
@@ -190,7 +193,12 @@ impl Default for ListenerConfig {
 
 impl Default for DatabaseConfig {
     fn default() -> Self {
-        Self { url: Secret::new("sqlite://data/yujie.db?mode=rwc"), max_connections: 16, migrate_on_start: true }
+        Self {
+            url: Secret::new("sqlite://data/yujie.db?mode=rwc"),
+            max_connections: 16,
+            acquire_timeout_ms: 10_000,
+            migrate_on_start: true,
+        }
     }
 }
 

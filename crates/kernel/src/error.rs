@@ -206,15 +206,43 @@ impl From<ErrorCode> for ApiError {
     }
 }
 
+/// How long a client is told to wait when the database cannot be reached.
+const DATABASE_RETRY_AFTER_SECS: u64 = 5;
+
+/// Whether a database error says the database is out of reach (down, restarting, every
+/// connection busy past the acquire timeout), not that the query was wrong.
+fn database_unreachable(error: &sqlx::Error) -> bool {
+    matches!(
+        error,
+        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) | sqlx::Error::WorkerCrashed
+    )
+}
+
+impl ApiError {
+    /// A 503 with Retry-After when the database is out of reach, else a 500.
+    fn from_failure(error: anyhow::Error) -> Self {
+        let unreachable =
+            error.chain().any(|cause| cause.downcast_ref::<sqlx::Error>().is_some_and(database_unreachable));
+        if unreachable {
+            Self::new(ErrorCode::Unavailable)
+                .with_detail("the database is unavailable; try again shortly")
+                .with_retry_after(DATABASE_RETRY_AFTER_SECS)
+                .with_source(error)
+        } else {
+            Self::internal(error)
+        }
+    }
+}
+
 impl From<anyhow::Error> for ApiError {
     fn from(error: anyhow::Error) -> Self {
-        Self::internal(error)
+        Self::from_failure(error)
     }
 }
 
 impl From<sqlx::Error> for ApiError {
     fn from(error: sqlx::Error) -> Self {
-        Self::internal(error)
+        Self::from_failure(error.into())
     }
 }
 

@@ -44,8 +44,9 @@ pub struct Db {
 }
 
 impl Db {
-    /// Connects by URL: `sqlite://path?mode=rwc` or `mysql://user:pass@host/db`.
-    pub async fn connect(url: &str, max_connections: u32) -> anyhow::Result<Self> {
+    /// Connects by URL: `sqlite://path?mode=rwc` or `mysql://user:pass@host/db`. A query
+    /// waits at most `acquire_timeout` for a connection (also while the database is down).
+    pub async fn connect(url: &str, max_connections: u32, acquire_timeout: Duration) -> anyhow::Result<Self> {
         sqlx::any::install_default_drivers();
         let backend = backend_of(url)?;
         if backend == Backend::Sqlite {
@@ -54,7 +55,7 @@ impl Db {
         let options = AnyConnectOptions::from_str(url).context("invalid database URL")?;
         let pool = AnyPoolOptions::new()
             .max_connections(max_connections)
-            .acquire_timeout(Duration::from_secs(10))
+            .acquire_timeout(acquire_timeout)
             .after_connect(move |connection, _| {
                 Box::pin(async move {
                     let setup = match backend {

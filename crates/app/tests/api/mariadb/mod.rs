@@ -6,6 +6,7 @@
 
 mod change_feed;
 mod companion;
+mod db_outage;
 mod multi_instance;
 mod safety;
 mod split_mode;

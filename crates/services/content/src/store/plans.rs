@@ -24,7 +24,7 @@ async fn seeded_database() -> (Db, Option<(String, String)>) {
     } else {
         (format!("sqlite://{}?mode=rwc", std::env::temp_dir().join(format!("{name}.db")).display()), None)
     };
-    let db = Db::connect(&url, 4).await.unwrap();
+    let db = Db::connect(&url, 4, std::time::Duration::from_secs(10)).await.unwrap();
     db.migrate(&[&crate::migrations()]).await.unwrap();
     let mut tx = db.pool().begin().await.unwrap();
     for start in (0..PERSONAS).step_by(BATCH) {
