@@ -29,15 +29,13 @@ use tokio::{
 use tokio_util::sync::CancellationToken;
 use yujie_kernel::config::HttpConfig;
 
-/// How long in-flight requests get to finish once shutdown begins: below the 30 s that
-/// Kubernetes and Swarm wait before they kill. Waits and streams end at once on shutdown.
-const DRAIN_TIMEOUT: Duration = Duration::from_secs(20);
-
 #[derive(Clone, Copy, Debug)]
 pub struct ConnectionLimits {
     pub max_connections: usize,
     pub header_read_timeout: Duration,
     pub idle_timeout: Duration,
+    /// How long in-flight requests get to finish once shutdown begins.
+    pub drain_timeout: Duration,
 }
 
 impl ConnectionLimits {
@@ -46,6 +44,7 @@ impl ConnectionLimits {
             max_connections: http.max_connections,
             header_read_timeout: Duration::from_secs(http.header_read_timeout_secs),
             idle_timeout: Duration::from_secs(http.idle_timeout_secs),
+            drain_timeout: Duration::from_secs(http.shutdown_grace_secs),
         }
     }
 }
@@ -103,8 +102,8 @@ pub async fn serve(
         });
     }
     drop(listener);
-    if tokio::time::timeout(DRAIN_TIMEOUT, graceful.shutdown()).await.is_err() {
-        tracing::warn!("some connections were still open after the drain timeout");
+    if tokio::time::timeout(limits.drain_timeout, graceful.shutdown()).await.is_err() {
+        tracing::warn!("some connections were still open after the shutdown grace period");
     }
     Ok(())
 }

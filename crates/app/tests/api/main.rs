@@ -50,6 +50,7 @@ mod safety_lexicon;
 mod safety_recheck;
 mod safety_writes;
 mod sessions;
+mod shutdown;
 mod sql_count;
 mod upload_memory;
 mod waits;

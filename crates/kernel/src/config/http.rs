@@ -24,6 +24,10 @@ pub struct HttpConfig {
     /// A connection with no byte in either direction for this long is closed (long-polls
     /// wait at most 30 s and server-sent events send a keep-alive every 10 s).
     pub idle_timeout_secs: u64,
+    /// On SIGTERM: how long in-flight requests get to finish before the process stops
+    /// (keep it below the orchestrator's kill timeout: 30 s in Swarm and Kubernetes).
+    /// Waits and event streams end at once, telling clients when to reconnect.
+    pub shutdown_grace_secs: u64,
     /// Open connections per listener; further clients wait in the accept backlog.
     pub max_connections: usize,
     /// Long-polls and event streams one user, and one address, may hold open at once
@@ -64,6 +68,7 @@ impl Default for HttpConfig {
             trusted_proxies: Vec::new(),
             header_read_timeout_secs: 10,
             idle_timeout_secs: 60,
+            shutdown_grace_secs: 20,
             max_connections: 4096,
             max_waits_per_client: 4,
             rate_limits: BTreeMap::from([

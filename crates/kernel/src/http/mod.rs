@@ -139,3 +139,20 @@ async fn readyz(State(platform): State<Platform>) -> Response {
     });
     (status, Json(body)).into_response()
 }
+
+/// When a client should reconnect after the server ended its event stream for shutdown
+/// (to another instance, or to this one after a restart).
+pub const RECONNECT_AFTER: Duration = Duration::from_secs(2);
+
+/// A stream's last event, with a `retry:` hint when it ends because the server is
+/// shutting down.
+pub fn with_reconnect_hint(
+    event: axum::response::sse::Event,
+    shutdown: &tokio_util::sync::CancellationToken,
+) -> axum::response::sse::Event {
+    if shutdown.is_cancelled() {
+        event.retry(RECONNECT_AFTER)
+    } else {
+        event
+    }
+}

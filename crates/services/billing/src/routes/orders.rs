@@ -12,7 +12,7 @@ use utoipa::{IntoParams, ToSchema};
 use yujie_kernel::{
     auth::CurrentUser,
     error::Problem,
-    http::{ApiJson, ApiQuery},
+    http::{with_reconnect_hint, ApiJson, ApiQuery},
     ApiError, ApiResult,
 };
 
@@ -139,12 +139,13 @@ pub async fn order_events(
     let remaining = order.expires_at - billing.now_ms();
     let worker_period = billing.inner.platform.config.billing.reconcile_interval_secs + 5;
     let max_wait = Duration::from_millis(u64::try_from(remaining).unwrap_or(0)) + Duration::from_secs(worker_period);
+    let shutdown = billing.inner.platform.shutdown.clone();
     let outcome = stream::once(async move {
         let event = match billing.wait_order(&user.user_id, &order_id, max_wait).await {
             Ok(order) => Event::default().event("order").json_data(order),
             Err(error) => Event::default().event("failed").json_data(error.to_problem()),
         };
-        Ok(event.unwrap_or_else(|_| Event::default().event("failed")))
+        Ok(with_reconnect_hint(event.unwrap_or_else(|_| Event::default().event("failed")), &shutdown))
     });
     Ok(Sse::new(outcome).keep_alive(KeepAlive::new().interval(Duration::from_secs(10))))
 }

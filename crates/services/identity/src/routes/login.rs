@@ -13,7 +13,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 use yujie_kernel::{
     error::Problem,
-    http::{ApiBytes, ApiJson, ApiQuery},
+    http::{with_reconnect_hint, ApiBytes, ApiJson, ApiQuery},
     ApiError, ApiResult,
 };
 
@@ -62,13 +62,14 @@ pub async fn login_events(
     Path(login_id): Path<String>,
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
     let max_wait = Duration::from_secs(identity.inner.platform.config.wechat.qr_expire_secs + 1);
+    let shutdown = identity.inner.platform.shutdown.clone();
     let outcome = stream::once(async move {
         let event = match identity.wait_login(&login_id, max_wait).await {
             Ok(status @ LoginStatus::Completed(_)) => Event::default().event("completed").json_data(status),
             Ok(status @ LoginStatus::Pending { .. }) => Event::default().event("pending").json_data(status),
             Err(error) => Event::default().event("failed").json_data(error.to_problem()),
         };
-        Ok(event.unwrap_or_else(|_| Event::default().event("failed")))
+        Ok(with_reconnect_hint(event.unwrap_or_else(|_| Event::default().event("failed")), &shutdown))
     });
     Sse::new(outcome).keep_alive(KeepAlive::new().interval(Duration::from_secs(10)))
 }
