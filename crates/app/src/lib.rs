@@ -1,6 +1,7 @@
 //! The Yujie Station application: builds the platform from config, the selected
 //! services on top of it, and the two listeners (public and staff).
 
+mod backup;
 mod media;
 mod openapi;
 mod registry;
@@ -9,5 +10,6 @@ mod services;
 mod startup;
 mod web;
 
+pub use backup::backup;
 pub use services::{ServiceSet, ALL_SERVICES};
 pub use startup::{migrate, Application};

@@ -31,6 +31,12 @@ enum Command {
     },
     /// Loads and validates the configuration, then prints it with secrets redacted.
     CheckConfig,
+    /// Copies the SQLite database to a new file while the service keeps serving.
+    Backup {
+        /// Where the copy goes; it must not exist yet.
+        #[arg(long)]
+        to: PathBuf,
+    },
 }
 
 #[tokio::main]
@@ -51,6 +57,7 @@ async fn main() -> anyhow::Result<()> {
             app.run_until_stopped().await
         }
         Command::Migrate { only } => yujie::migrate(&config, &ServiceSet::parse(&only)?).await,
+        Command::Backup { to } => yujie::backup(&config, &to).await,
         Command::CheckConfig => {
             println!("{config:#?}");
             let problems = yujie_billing::key_problems(&config.billing);

@@ -16,6 +16,7 @@ mod admin_queue;
 mod admin_sign_in;
 mod admin_users;
 mod authorization;
+mod backup;
 mod billing;
 mod billing_authorization;
 mod billing_helpers;
