@@ -6,7 +6,8 @@
 # (YUJIE_TEST_S3_ENDPOINT, default http://127.0.0.1:5055; this script starts
 # moto (`python3 -m moto.server`) there when nothing answers). It fails, never skips, when they are missing.
 # Between the two passes, scripts/schemathesis.sh checks the running API against its own
-# OpenAPI document, and scripts/web.sh checks the web app (unit tests, then end-to-end
+# OpenAPI document, scripts/ops-check.sh checks the deployment artefacts (deploy/), and
+# scripts/web.sh checks the web app and the staff console (unit tests, then end-to-end
 # journeys in Debian's Chromium against the binary).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,6 +26,9 @@ YUJIE_TEST_BACKEND=sqlite cargo nextest run --workspace --no-fail-fast
 step "API conformance: schemathesis against a local instance"
 cargo build -p yujie
 ./scripts/schemathesis.sh
+
+step "operations: deploy/ and .github/ through their validators, Prometheus scraping the binary"
+./scripts/ops-check.sh
 
 step "web app: API types, type check, unit tests, build, end-to-end in Chromium"
 ./scripts/web.sh check
