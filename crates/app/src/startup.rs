@@ -1,4 +1,8 @@
-use std::{sync::Arc, time::Duration};
+use std::{
+    net::{Ipv4Addr, Ipv6Addr},
+    sync::Arc,
+    time::Duration,
+};
 
 use anyhow::Context as _;
 use axum::{routing::get, Json, Router};
@@ -50,6 +54,7 @@ impl Application {
         let staff_listener = bind(&config.staff.bind, "staff").await?;
         let public_base_url = base_url(&config.public.base_url, &public_listener)?;
         let staff_base_url = base_url(&config.staff.base_url, &staff_listener)?;
+        let staff_local_url = local_url(&staff_listener)?;
 
         let database = &config.database;
         let acquire_timeout = Duration::from_millis(database.acquire_timeout_ms.max(1));
@@ -83,6 +88,7 @@ impl Application {
             tokens,
             public_base_url,
             staff_base_url,
+            staff_local_url,
             http_client,
             waits: WaitSlots::new(config_waits),
             images: config_images,
@@ -232,6 +238,15 @@ fn base_url(configured: &str, listener: &TcpListener) -> anyhow::Result<String> 
         return Ok(configured.trim_end_matches('/').to_owned());
     }
     Ok(format!("http://{}", listener.local_addr()?))
+}
+
+/// The listener's own address, with a wildcard bind replaced by loopback.
+fn local_url(listener: &TcpListener) -> anyhow::Result<String> {
+    let mut address = listener.local_addr()?;
+    if address.ip().is_unspecified() {
+        address.set_ip(if address.is_ipv4() { Ipv4Addr::LOCALHOST.into() } else { Ipv6Addr::LOCALHOST.into() });
+    }
+    Ok(format!("http://{address}"))
 }
 
 async fn cancel_on_signal(shutdown: CancellationToken) {

@@ -35,8 +35,11 @@ pub struct Platform {
     pub tokens: TokenKeys,
     /// How clients reach the public listener, e.g. `https://yujie.example`.
     pub public_base_url: String,
-    /// How other services reach this process's staff listener.
+    /// How other services and staff browsers reach this process's staff listener (e.g.
+    /// through an intranet gateway).
     pub staff_base_url: String,
+    /// This process's staff listener at its bound loopback address, for calls to itself.
+    pub staff_local_url: String,
     pub http_client: reqwest::Client,
     /// The sensitive-word filter every written text passes.
     pub safety: crate::safety::Safety,

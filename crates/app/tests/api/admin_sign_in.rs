@@ -130,3 +130,25 @@ async fn the_session_cookie_is_http_only_same_site_and_scoped_to_the_console() {
         assert!(cookie.contains(attribute), "{cookie}");
     }
 }
+
+/// Behind an https intranet gateway (`staff.base_url`), the session cookie is `Secure`,
+/// and the console still reaches this process's own internal APIs at its bound address.
+#[tokio::test]
+async fn behind_an_https_gateway_the_cookie_is_secure_and_the_console_reaches_its_services() {
+    let gateway = "https://staff.yujie.example";
+    let app = spawn_with(|config| config.staff.base_url = gateway.into()).await;
+    let http = no_redirects();
+    let authorize = app.staff_authorize_url(&http).await;
+    let callback = app.choose_identity(&http, &authorize, "staff-admin").await;
+    assert!(callback.starts_with(&format!("{gateway}/staff/admin/auth/callback?")), "{callback}");
+    // The gateway forwards the browser's request to the staff listener.
+    let answer = http.get(callback.replace(gateway, &app.staff)).send().await.unwrap();
+    assert_eq!(answer.status(), StatusCode::SEE_OTHER);
+    let set_cookie = answer.headers()[header::SET_COOKIE].to_str().unwrap().to_owned();
+    assert!(set_cookie.contains("; Secure"), "{set_cookie}");
+    let cookie = set_cookie.split(';').next().unwrap();
+    for path in ["/staff/admin/reports", "/staff/admin/safety/words", "/staff/admin/personas/sync"] {
+        let response = http.get(format!("{}{path}", app.staff)).header(header::COOKIE, cookie).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+    }
+}

@@ -1,6 +1,6 @@
 //! The services the console acts through, always over their internal APIs: the same
 //! calls whether they run in this process or elsewhere (`internal.<service>_url`, or
-//! this process's own staff listener when empty). Their refusals (a 409, a 404, a 422)
+//! this process's own staff listener at its bound address when empty). Their refusals (a 409, a 404, a 422)
 //! reach the moderator as they are.
 
 use reqwest::Method;
@@ -38,11 +38,11 @@ impl Peers {
         Self {
             http: platform.http_client.clone(),
             token: internal.token.clone(),
-            content: base(&internal.content_url, &platform.staff_base_url, "content"),
-            identity: base(&internal.identity_url, &platform.staff_base_url, "identity"),
-            billing: base(&internal.billing_url, &platform.staff_base_url, "billing"),
-            companion: base(&internal.companion_url, &platform.staff_base_url, "companion"),
-            safety: base("", &platform.staff_base_url, "safety"),
+            content: base(&internal.content_url, &platform.staff_local_url, "content"),
+            identity: base(&internal.identity_url, &platform.staff_local_url, "identity"),
+            billing: base(&internal.billing_url, &platform.staff_local_url, "billing"),
+            companion: base(&internal.companion_url, &platform.staff_local_url, "companion"),
+            safety: base("", &platform.staff_local_url, "safety"),
         }
     }
 
