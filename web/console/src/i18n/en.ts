@@ -15,7 +15,7 @@ const en: typeof zhCN = {
     failed: 'Cannot reach the console: {error}',
   },
   kinds: { persona: 'Persona', photo: 'Photo', entry: 'Entry', post: 'Post', comment: 'Comment', user: 'User' },
-  reasons: { spam: 'Spam', abuse: 'Abuse', sexual: 'Sexual', illegal: 'Illegal', infringement: 'Infringement', other: 'Other' },
+  reasons: { spam: 'Spam', abuse: 'Abuse', sexual: 'Sexual content', privacy: 'Privacy', false_info: 'False information', other: 'Other' },
   actions: {
     dismiss: 'Dismiss reports', remove: 'Remove content', ban: 'Ban', unban: 'Unban', style_note: 'Style note',
     lexicon_add: 'Add word', lexicon_remove: 'Remove word', lexicon_import: 'Import words',

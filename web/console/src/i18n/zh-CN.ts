@@ -13,7 +13,7 @@ export default {
     failed: '无法连接管理后台：{error}',
   },
   kinds: { persona: '人物', photo: '照片', entry: '条目', post: '帖子', comment: '评论', user: '用户' },
-  reasons: { spam: '垃圾广告', abuse: '辱骂攻击', sexual: '色情低俗', illegal: '违法违规', infringement: '侵权', other: '其他' },
+  reasons: { spam: '垃圾广告', abuse: '辱骂攻击', sexual: '色情低俗', privacy: '侵犯隐私', false_info: '虚假信息', other: '其他' },
   actions: {
     dismiss: '驳回举报', remove: '移除内容', ban: '封禁', unban: '解除封禁', style_note: '修改风格备注',
     lexicon_add: '添加敏感词', lexicon_remove: '删除敏感词', lexicon_import: '导入敏感词',

@@ -1,8 +1,21 @@
 // The values the API uses in filters and tables, and their labels in the current language.
 import { useI18n } from 'vue-i18n'
+import type { components } from '../../../src/api/schema'
 
-export const REPORT_KINDS = ['persona', 'photo', 'entry', 'post', 'comment']
-export const REPORT_REASONS = ['spam', 'abuse', 'sexual', 'illegal', 'infringement', 'other']
+// Reports are filed through the public API: its generated types say which kinds and
+// reasons exist, and these records fail the type check when one is missing or unknown.
+type Public = components['schemas']
+const KINDS: Record<Public['ItemKind'], true> = { persona: true, photo: true, entry: true, post: true, comment: true }
+const REASONS: Record<Public['ReportReason'], true> = {
+  spam: true,
+  abuse: true,
+  sexual: true,
+  privacy: true,
+  false_info: true,
+  other: true,
+}
+export const REPORT_KINDS = Object.keys(KINDS)
+export const REPORT_REASONS = Object.keys(REASONS)
 export const AUDIT_ACTIONS = ['dismiss', 'remove', 'ban', 'unban', 'style_note', 'lexicon_add', 'lexicon_remove', 'lexicon_import']
 export const AUDIT_TARGET_KINDS = [...REPORT_KINDS, 'user']
 export const WORD_CATEGORIES = ['politics', 'sexual', 'gambling', 'advert', 'abuse', 'other']
