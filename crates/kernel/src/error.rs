@@ -206,8 +206,9 @@ impl From<ErrorCode> for ApiError {
     }
 }
 
-/// How long a client is told to wait when the database cannot be reached.
-const DATABASE_RETRY_AFTER_SECS: u64 = 5;
+/// How long a client is told to wait when the database or the object store cannot be
+/// reached.
+const UNREACHABLE_RETRY_AFTER_SECS: u64 = 5;
 
 /// Whether a database error says the database is out of reach (down, restarting, every
 /// connection busy past the acquire timeout), not that the query was wrong.
@@ -219,18 +220,16 @@ fn database_unreachable(error: &sqlx::Error) -> bool {
 }
 
 impl ApiError {
-    /// A 503 with Retry-After when the database is out of reach, else a 500.
+    /// A 503 with Retry-After when the database or the object store is out of reach,
+    /// else a 500.
     fn from_failure(error: anyhow::Error) -> Self {
-        let unreachable =
-            error.chain().any(|cause| cause.downcast_ref::<sqlx::Error>().is_some_and(database_unreachable));
-        if unreachable {
-            Self::new(ErrorCode::Unavailable)
-                .with_detail("the database is unavailable; try again shortly")
-                .with_retry_after(DATABASE_RETRY_AFTER_SECS)
-                .with_source(error)
-        } else {
-            Self::internal(error)
+        let database = error.chain().any(|cause| cause.downcast_ref::<sqlx::Error>().is_some_and(database_unreachable));
+        let storage = error.chain().any(|cause| cause.is::<yujie_blob::StorageUnavailable>());
+        if !database && !storage {
+            return Self::internal(error);
         }
+        // Like every 5xx body, it names no cause: the log has it.
+        Self::new(ErrorCode::Unavailable).with_retry_after(UNREACHABLE_RETRY_AFTER_SECS).with_source(error)
     }
 }
 

@@ -56,3 +56,4 @@ mod sql_count;
 mod upload_memory;
 mod waits;
 mod web_app;
+mod write_burst;

@@ -125,8 +125,10 @@ async fn framework_refusals_are_problem_json() {
     assert_problem(big_headers, StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE, "headers_too_large").await;
 }
 
-/// A storage failure in any service is a 500 problem with a request id to quote, never a
-/// client error and never the database's message.
+/// A storage failure is a server error with a request id to quote, never a client error
+/// and never the database's message: a query the database refuses is a 500 `internal`; a
+/// database out of reach (here: the pool closed) is a 503 `unavailable` with Retry-After,
+/// in every service.
 #[tokio::test]
 async fn a_storage_failure_is_a_server_error_with_a_request_id_in_every_service() {
     let app = spawn_app().await;
@@ -134,14 +136,23 @@ async fn a_storage_failure_is_a_server_error_with_a_request_id_in_every_service(
     // Signed in a moment ago: the session check is answered from its one-second cache,
     // so each request below reaches its service's own store.
     assert_eq!(app.get("/api/v1/me", Some(&user.access_token)).await.status(), StatusCode::OK);
+    let request_id = |response: &reqwest::Response| {
+        response.headers().get("x-request-id").map(|id| id.to_str().unwrap().to_owned()).unwrap_or_default()
+    };
+    sqlx::query("ALTER TABLE posts RENAME TO posts_gone").execute(app.platform.db.pool()).await.unwrap();
+    let refused = app.get("/api/v1/me/posts", Some(&user.access_token)).await;
+    assert!(request_id(&refused).len() >= 32, "no request id");
+    let body = assert_problem(refused, StatusCode::INTERNAL_SERVER_ERROR, "internal").await;
+    assert!(body.get("detail").is_none(), "the cause stays in the log: {body}");
+
     app.platform.db.pool().close().await;
     for (service, path) in
-        [("identity", "/api/v1/me"), ("billing", "/api/v1/billing/orders"), ("content", "/api/v1/posts")]
+        [("identity", "/api/v1/me"), ("billing", "/api/v1/billing/orders"), ("content", "/api/v1/me/posts")]
     {
         let response = app.get(path, Some(&user.access_token)).await;
-        let request_id = response.headers().get("x-request-id").map(|id| id.to_str().unwrap().to_owned());
-        assert!(request_id.is_some_and(|id| id.len() >= 32), "{service}: no request id");
-        let body = assert_problem(response, StatusCode::INTERNAL_SERVER_ERROR, "internal").await;
+        assert!(request_id(&response).len() >= 32, "{service}: no request id");
+        assert_eq!(response.headers()[reqwest::header::RETRY_AFTER], "5", "{service}");
+        let body = assert_problem(response, StatusCode::SERVICE_UNAVAILABLE, "unavailable").await;
         assert!(body.get("detail").is_none(), "{service}: the cause stays in the log: {body}");
     }
 }

@@ -102,7 +102,8 @@ impl Blob {
     }
 
     /// Stores an object. On S3 it carries its Content-Type and a long cache lifetime
-    /// (keys are never reused); in local mode the app sets both when serving.
+    /// (keys are never reused); in local mode the app sets both when serving. A store that
+    /// does not take it fails with [`StorageUnavailable`].
     pub async fn put(&self, key: &str, bytes: Bytes, content_type: &str) -> anyhow::Result<()> {
         let mut options = PutOptions::default();
         if !self.served_by_app() {
@@ -111,16 +112,16 @@ impl Blob {
                 (Attribute::CacheControl, AttributeValue::from("public, max-age=31536000, immutable")),
             ]);
         }
-        self.store.put_opts(&Path::from(key), PutPayload::from(bytes), options).await?;
+        self.store.put_opts(&Path::from(key), PutPayload::from(bytes), options).await.map_err(StorageUnavailable)?;
         Ok(())
     }
 
     /// Reads an object; `None` when it does not exist.
     pub async fn get(&self, key: &str) -> anyhow::Result<Option<Bytes>> {
         match self.store.get(&Path::from(key)).await {
-            Ok(result) => Ok(Some(result.bytes().await?)),
+            Ok(result) => Ok(Some(result.bytes().await.map_err(StorageUnavailable)?)),
             Err(object_store::Error::NotFound { .. }) => Ok(None),
-            Err(error) => Err(error.into()),
+            Err(error) => Err(StorageUnavailable(error).into()),
         }
     }
 
@@ -128,7 +129,7 @@ impl Blob {
     pub async fn delete(&self, key: &str) -> anyhow::Result<()> {
         match self.store.delete(&Path::from(key)).await {
             Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
-            Err(error) => Err(error.into()),
+            Err(error) => Err(StorageUnavailable(error).into()),
         }
     }
 
@@ -157,4 +158,21 @@ pub fn is_valid_key(key: &str) -> bool {
         && !key.contains("..")
         && !key.starts_with('/')
         && key.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"/_.-".contains(&b))
+}
+
+/// The object store did not answer as it should (down, unreachable, refusing): the API
+/// turns it into a 503 with Retry-After.
+#[derive(Debug)]
+pub struct StorageUnavailable(pub object_store::Error);
+
+impl std::fmt::Display for StorageUnavailable {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str("object storage is unavailable")
+    }
+}
+
+impl std::error::Error for StorageUnavailable {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.0)
+    }
 }

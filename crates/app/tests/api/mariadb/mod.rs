@@ -10,6 +10,7 @@ mod db_outage;
 mod multi_instance;
 mod safety;
 mod split_mode;
+mod storage_outage;
 
 /// Fails the test unless this is the MariaDB + Redis pass.
 pub fn require_mariadb() {
