@@ -8,7 +8,8 @@
 //! by cursor to keep the AI's knowledge in sync.
 
 mod comments;
-mod cursor;
+#[doc(hidden)] // public for the fuzz targets (fuzz/)
+pub mod cursor;
 pub mod domain;
 mod entries;
 mod feed_cache;
