@@ -21,8 +21,7 @@ use yujie_kernel::{
 
 use crate::{
     audit::{self, Action},
-    peers::decode,
-    queue::encoded,
+    peers::{decode, encoded},
     roles::Role,
     session::Staff,
     views::{NewWord, RemovedWord},

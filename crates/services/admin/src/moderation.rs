@@ -17,8 +17,7 @@ use yujie_kernel::{
 
 use crate::{
     audit::{self, Action, AuditEntry, AuditQuery},
-    peers::decode,
-    queue::encoded,
+    peers::{decode, encoded},
     roles::Role,
     session::Staff,
     views::{AuditPage, BanRequest, BanResult, Changed, ResolutionRequest, Resolved, UnbanRequest, UnbanResult},

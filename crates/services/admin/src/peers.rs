@@ -8,6 +8,17 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 use yujie_kernel::{ApiError, ApiResult, ErrorCode, Platform};
 
+/// `text` as one path segment or query value of a peer URL: every byte but RFC 3986's
+/// unreserved characters percent-encoded (so a space is `%20` and `+` stays a plus).
+pub fn encoded(text: &str) -> String {
+    text.bytes()
+        .map(|byte| match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => char::from(byte).to_string(),
+            _ => format!("%{byte:02X}"),
+        })
+        .collect()
+}
+
 /// A peer's answer as the console's type; a peer that changed its shape is a 500 that
 /// names it, not a page with holes.
 pub fn decode<T: DeserializeOwned>(value: Value, what: &str) -> ApiResult<T> {
@@ -104,5 +115,16 @@ impl Peers {
             }
             _ => Err(ApiError::internal(anyhow::anyhow!("{url} answered {status}"))),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::encoded;
+
+    #[test]
+    fn a_value_is_one_segment_whatever_it_holds() {
+        assert_eq!(encoded("a-Z_0.9~"), "a-Z_0.9~");
+        assert_eq!(encoded("赌 球+/?&#%"), "%E8%B5%8C%20%E7%90%83%2B%2F%3F%26%23%25");
     }
 }

@@ -14,8 +14,7 @@ use yujie_kernel::{http::ApiJson, ApiResult};
 
 use crate::{
     audit::{self, Action},
-    peers::decode,
-    queue::encoded,
+    peers::{decode, encoded},
     roles::Role,
     session::Staff,
     views::{DislikedReply, StyleNote, SyncState},

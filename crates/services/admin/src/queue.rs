@@ -14,7 +14,7 @@ use sqlx::Row as _;
 use yujie_kernel::{auth::UserAuthState, clock::millis_to_datetime, ApiError, ApiResult, ErrorCode};
 
 use crate::{
-    peers::decode,
+    peers::{decode, encoded},
     roles::Role,
     session::Staff,
     views::{AuthorHistory, QueueEntry, QueueQuery, ReportGroup, UserItem, UserSummary},
@@ -23,10 +23,6 @@ use crate::{
 
 /// Identity keeps a permanent ban as one ending in the last year of the calendar.
 const PERMANENT_YEAR: i32 = 9999;
-
-pub fn encoded(text: &str) -> String {
-    url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
-}
 
 /// Open reports grouped by the reported item, oldest first.
 #[utoipa::path(get, path = "/reports", tag = "moderation", params(QueueQuery), security(("staff_session" = [])),

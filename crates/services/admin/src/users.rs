@@ -14,8 +14,7 @@ use yujie_kernel::ApiResult;
 
 use crate::{
     audit::{self, AuditQuery},
-    peers::decode,
-    queue::encoded,
+    peers::{decode, encoded},
     roles::Role,
     session::Staff,
     views::{OrderSummary, UserDetail, UserItem, UserMatch, UserSummary},

@@ -4,6 +4,7 @@
 //! out (nextest lists them as skipped), the `mariadb` profile runs them (see
 //! `.config/nextest.toml`). Started on SQLite by hand, they fail instead of passing.
 
+mod backup_refusal;
 mod change_feed;
 mod companion;
 mod db_outage;
