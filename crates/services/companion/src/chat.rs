@@ -273,16 +273,19 @@ impl Relay {
                 let _ = sender.send(ReplySignal::Delta { text: rest }).await;
             }
         }
-        if stopped {
-            tracing::info!(reply = self.reply_id, "reply stopped by the sensitive-word filter");
-            self.stop_upstream(task_id.as_deref()).await;
-        }
         filter.record(&self.user_id, &self.reply_id).await;
         let state = match &outcome {
             Ok(()) => "complete",
             Err(_) if !reply.is_empty() => "partial",
             Err(_) => "failed",
         };
+        // The reply is stored before the provider is told to stop, so whoever sees the
+        // stop also finds the reply.
+        self.store_reply(reply, state, provider_message_id).await;
+        if stopped {
+            tracing::info!(reply = self.reply_id, "reply stopped by the sensitive-word filter");
+            self.stop_upstream(task_id.as_deref()).await;
+        }
         if let Err((reason, reader_gone)) = &outcome {
             tracing::info!(reply = self.reply_id, reason, state, "reply ended before completion");
             if *reader_gone {
@@ -294,7 +297,6 @@ impl Relay {
                 self.companion.inner.quota.give_back(&self.taken).await;
             }
         }
-        self.store_reply(reply, state, provider_message_id).await;
         let last = match outcome {
             Ok(()) => {
                 self.companion.inner.metrics.replied();

@@ -130,7 +130,9 @@ impl ContentStore {
 impl ContentStore {
     /// Resolves every open report on a target as `status` (`dismissed` or `removed`),
     /// in one transaction; returns the ids resolved, none when someone else resolved
-    /// them first (the `status = 'open'` condition makes exactly one resolver win).
+    /// them first. The target's row is claimed first (`open_count > 0` → 0): a second
+    /// resolver waits on that one row lock and then finds nothing to claim, so exactly one
+    /// wins, and both take their locks in the same order (no deadlock on MariaDB).
     /// Each resolved report comes back as `(id, reporter_id)`.
     pub async fn resolve_reports(
         &self,
@@ -140,6 +142,17 @@ impl ContentStore {
         now: i64,
     ) -> sqlx::Result<Vec<(String, String)>> {
         let mut tx = self.begin().await?;
+        let claimed = sqlx::query(
+            "UPDATE report_targets SET open_count = 0 WHERE target_kind = ? AND target_id = ? AND open_count > 0",
+        )
+        .bind(kind)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        if claimed.rows_affected() == 0 {
+            tx.rollback().await?;
+            return Ok(Vec::new());
+        }
         let resolved = sqlx::query(
             "UPDATE reports SET status = ?, resolved_at = ?, open_key = NULL \
              WHERE target_kind = ? AND target_id = ? AND status = 'open'",
@@ -154,11 +167,6 @@ impl ContentStore {
             tx.rollback().await?;
             return Ok(Vec::new());
         }
-        sqlx::query("UPDATE report_targets SET open_count = 0 WHERE target_kind = ? AND target_id = ?")
-            .bind(kind)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
         let ids = sqlx::query_as(
             "SELECT id, reporter_id FROM reports WHERE target_kind = ? AND target_id = ? AND status = ? AND resolved_at = ?",
         )
@@ -182,7 +190,7 @@ impl ContentStore {
                 .execute(&mut *tx)
                 .await?;
         }
-        sqlx::query("UPDATE report_targets SET open_count = ? WHERE target_kind = ? AND target_id = ?")
+        sqlx::query("UPDATE report_targets SET open_count = open_count + ? WHERE target_kind = ? AND target_id = ?")
             .bind(report_ids.len() as i64)
             .bind(kind)
             .bind(id)
