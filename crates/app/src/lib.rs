@@ -2,6 +2,7 @@
 //! services on top of it, and the two listeners (public and staff).
 
 mod backup;
+pub mod data;
 mod media;
 mod openapi;
 mod registry;

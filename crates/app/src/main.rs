@@ -37,6 +37,23 @@ enum Command {
         #[arg(long)]
         to: PathBuf,
     },
+    /// Moves an installation between backends (e.g. SQLite + files to MySQL + S3).
+    #[command(subcommand)]
+    Data(DataCommand),
+}
+
+#[derive(Subcommand)]
+enum DataCommand {
+    /// Writes every table (one consistent snapshot) and every object to a new folder.
+    Export {
+        #[arg(long)]
+        to: PathBuf,
+    },
+    /// Loads an export into this config's database (new and empty) and object store.
+    Import {
+        #[arg(long)]
+        from: PathBuf,
+    },
 }
 
 #[tokio::main]
@@ -58,6 +75,8 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Migrate { only } => yujie::migrate(&config, &ServiceSet::parse(&only)?).await,
         Command::Backup { to } => yujie::backup(&config, &to).await,
+        Command::Data(DataCommand::Export { to }) => yujie::data::export(&config, &to).await,
+        Command::Data(DataCommand::Import { from }) => yujie::data::import(&config, &from).await,
         Command::CheckConfig => {
             println!("{config:#?}");
             let problems = yujie_billing::key_problems(&config.billing);

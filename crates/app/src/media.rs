@@ -5,7 +5,7 @@ use axum::{
     http::header,
     response::{IntoResponse, Response},
 };
-use yujie_blob::{is_valid_key, Blob};
+use yujie_blob::{content_type_of, is_valid_key, Blob};
 use yujie_kernel::{ApiError, ApiResult};
 
 pub async fn serve_object(State(blob): State<Blob>, Path(key): Path<String>) -> ApiResult<Response> {
@@ -13,12 +13,7 @@ pub async fn serve_object(State(blob): State<Blob>, Path(key): Path<String>) -> 
         return Err(ApiError::not_found("object"));
     }
     let bytes = blob.get(&key).await?.ok_or_else(|| ApiError::not_found("object"))?;
-    let content_type = match key.rsplit('.').next() {
-        Some("png") => "image/png",
-        Some("webp") => "image/webp",
-        Some("gif") => "image/gif",
-        _ => "image/jpeg",
-    };
+    let content_type = content_type_of(&key);
     Ok((
         [
             (header::CONTENT_TYPE, content_type),

@@ -17,6 +17,7 @@ use yujie_kernel::{
     http::{finish, not_found, HttpMetrics, Listener},
     safety::{self, Safety},
     service::Worker,
+    upstream::Upstreams,
     wait::WaitSlots,
     Clock, Config, Metrics, Platform, ServiceRoutes,
 };
@@ -77,6 +78,7 @@ impl Application {
         let config_images = config.media.image_pool();
         let metrics = Arc::new(Metrics::default());
         let safety = Safety::load(db.clone(), kv.clone(), clock.clone(), &config.safety, &metrics).await?;
+        let upstreams = Upstreams::new(&config.upstream, &metrics);
         let platform = Platform {
             config: Arc::new(config),
             db,
@@ -90,6 +92,7 @@ impl Application {
             staff_base_url,
             staff_local_url,
             http_client,
+            upstreams,
             waits: WaitSlots::new(config_waits),
             images: config_images,
             shutdown: CancellationToken::new(),

@@ -21,6 +21,7 @@ mod log;
 mod media;
 mod safety;
 mod storage;
+mod upstream;
 mod web;
 mod wechat;
 pub use admin::{AdminConfig, OidcConfig, LOCAL_OIDC_CLIENT_SECRET};
@@ -31,6 +32,7 @@ pub use log::{LogConfig, LogFormat};
 pub use media::MediaConfig;
 pub use safety::SafetyConfig;
 pub use storage::{S3UrlMode, StorageBackend, StorageConfig};
+pub use upstream::UpstreamConfig;
 pub use web::WebConfig;
 pub use wechat::{WechatConfig, WechatMessageMode};
 
@@ -58,6 +60,7 @@ pub struct Config {
     pub redis: RedisConfig,
     pub storage: StorageConfig,
     pub http: HttpConfig,
+    pub upstream: UpstreamConfig,
     pub auth: AuthConfig,
     pub internal: InternalConfig,
     pub wechat: WechatConfig,
@@ -171,6 +174,7 @@ impl Default for Config {
             redis: RedisConfig::default(),
             storage: StorageConfig::default(),
             http: HttpConfig::default(),
+            upstream: UpstreamConfig::default(),
             auth: AuthConfig::default(),
             internal: InternalConfig::default(),
             wechat: WechatConfig::default(),

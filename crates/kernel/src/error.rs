@@ -174,7 +174,9 @@ impl ApiError {
             title: self.code.title().to_owned(),
             status: status.as_u16(),
             code: self.code.code().to_owned(),
-            detail: if status.is_server_error() { None } else { self.detail.clone() },
+            // A 500's detail could name an internal cause; 502 and 503 details are ours,
+            // written for the user (what did not happen, what to do).
+            detail: if status == StatusCode::INTERNAL_SERVER_ERROR { None } else { self.detail.clone() },
             errors: self.errors.clone(),
             context: self.context.clone(),
         }
@@ -228,7 +230,7 @@ impl ApiError {
         if !database && !storage {
             return Self::internal(error);
         }
-        // Like every 5xx body, it names no cause: the log has it.
+        // It names no cause: the log has it.
         Self::new(ErrorCode::Unavailable).with_retry_after(UNREACHABLE_RETRY_AFTER_SECS).with_source(error)
     }
 }
@@ -283,5 +285,15 @@ mod tests {
         let body = serde_json::to_string(&error.to_problem()).unwrap();
         assert!(!body.contains("hunter2"));
         assert!(body.contains("\"code\":\"internal\""));
+    }
+
+    #[test]
+    fn partner_failures_say_what_did_not_happen_but_not_why() {
+        let error = ApiError::new(ErrorCode::UpstreamFailed)
+            .with_detail("WeChat did not create a QR code")
+            .with_source(anyhow::anyhow!("access_token=secret"));
+        let body = serde_json::to_string(&error.to_problem()).unwrap();
+        assert!(body.contains("WeChat did not create a QR code"), "{body}");
+        assert!(!body.contains("secret"), "{body}");
     }
 }

@@ -5,6 +5,7 @@ pub mod cache;
 pub mod clock;
 pub mod config;
 pub mod error;
+pub mod fault;
 pub mod http;
 pub mod ids;
 pub mod metrics;
@@ -14,6 +15,7 @@ mod secret;
 pub mod service;
 pub mod telemetry;
 pub mod text;
+pub mod upstream;
 pub mod wait;
 
 pub use clock::Clock;

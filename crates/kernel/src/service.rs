@@ -41,6 +41,8 @@ pub struct Platform {
     /// This process's staff listener at its bound loopback address, for calls to itself.
     pub staff_local_url: String,
     pub http_client: reqwest::Client,
+    /// Timeouts and circuit breakers for partner services.
+    pub upstreams: crate::upstream::Upstreams,
     /// The sensitive-word filter every written text passes.
     pub safety: crate::safety::Safety,
     /// Image checks and renditions, bounded process-wide.

@@ -87,19 +87,21 @@ async fn an_expired_order_is_closed_at_its_channel_for_both_channels() {
 
     // Asked with the merchant's own signed queries, each channel reports the order closed.
     let (config, base) = (&app.platform.config.billing, &app.platform.public_base_url);
+    let upstreams = &app.platform.upstreams;
     let (http, clock) = (reqwest::Client::new(), app.platform.clock.clone());
     let wechatpay = WechatPay::new(
         &config.wechatpay,
         format!("{base}/_standin/wechatpay"),
         String::new(),
-        http.clone(),
+        upstreams.partner("wechatpay", http.clone()),
         clock.clone(),
     )
     .unwrap();
     let wechat_no = wechat_order["out_trade_no"].as_str().unwrap();
     assert_eq!(wechatpay.query(wechat_no).await.unwrap().unwrap().trade_state, "CLOSED");
+    let alipay_gateway = format!("{base}/_standin/alipay/gateway.do");
     let alipay =
-        Alipay::new(&config.alipay, format!("{base}/_standin/alipay/gateway.do"), String::new(), http, clock).unwrap();
+        Alipay::new(&config.alipay, alipay_gateway, String::new(), upstreams.partner("alipay", http), clock).unwrap();
     let alipay_no = alipay_order["out_trade_no"].as_str().unwrap();
     assert_eq!(alipay.query(alipay_no).await.unwrap().unwrap().trade_status, "TRADE_CLOSED");
     // And a buyer who scans now cannot pay.

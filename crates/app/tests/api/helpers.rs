@@ -153,6 +153,18 @@ pub fn bearer(token: &str) -> String {
 }
 
 impl TestApp {
+    /// This app's backend and helpers, talking to another instance's public URL (one in
+    /// a child process).
+    pub fn at(&self, public: &str) -> TestApp {
+        TestApp {
+            public: public.to_owned(),
+            staff: String::new(),
+            http: self.http.clone(),
+            platform: self.platform.clone(),
+            _backend: self._backend.clone(),
+        }
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.public)
     }
@@ -346,4 +358,31 @@ pub fn png(width: u32, height: u32) -> Vec<u8> {
         .write_to(&mut std::io::Cursor::new(&mut bytes), image::ImageFormat::Png)
         .unwrap();
     bytes
+}
+
+/// A server that accepts connections, reads nothing, answers nothing, and counts them.
+pub struct SilentServer {
+    pub url: String,
+    connections: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl SilentServer {
+    pub async fn start() -> Self {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let connections = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let counted = connections.clone();
+        tokio::spawn(async move {
+            let mut held = Vec::new();
+            while let Ok((socket, _)) = listener.accept().await {
+                counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                held.push(socket);
+            }
+        });
+        Self { url, connections }
+    }
+
+    pub fn connections(&self) -> usize {
+        self.connections.load(std::sync::atomic::Ordering::SeqCst)
+    }
 }

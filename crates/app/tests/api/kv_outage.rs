@@ -96,3 +96,22 @@ async fn with_redis_down_readyz_says_so() {
     assert!(metrics.contains("yujie_companion_quota_errors_total 1"), "{metrics}");
     assert!(metrics.contains("yujie_companion_messages_total 0"), "{metrics}");
 }
+
+/// Redis out of reach at start, closed or silent: the start fails within its bound
+/// (10 s) with an error naming Redis, instead of hanging.
+#[tokio::test]
+async fn with_redis_unreachable_the_start_fails_promptly_and_says_why() {
+    let silent = crate::helpers::SilentServer::start().await;
+    let closed = "http://127.0.0.1:9".to_owned();
+    for server in [closed, silent.url.clone()] {
+        let backend = crate::helpers::TestBackend::new().await;
+        let mut config = backend.config();
+        config.redis.url = yujie_kernel::Secret::new(server.replacen("http://", "redis://", 1));
+        let started = std::time::Instant::now();
+        let built = yujie::Application::build(config, yujie::ServiceSet::all(), yujie_kernel::Clock::system()).await;
+        let Err(error) = built else { panic!("started without Redis at {server}") };
+        assert!(started.elapsed() < Duration::from_secs(15), "gave up after {:?}", started.elapsed());
+        assert!(format!("{error:#}").contains("Redis"), "{error:#}");
+    }
+    assert!(silent.connections() > 0, "the silent server was tried");
+}

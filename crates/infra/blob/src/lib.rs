@@ -6,6 +6,7 @@ use std::{sync::Arc, time::Duration};
 
 use anyhow::Context as _;
 use bytes::Bytes;
+use futures::StreamExt as _;
 use object_store::{
     aws::AmazonS3Builder, local::LocalFileSystem, path::Path, signer::Signer, Attribute, AttributeValue, Attributes,
     ObjectStore, PutOptions, PutPayload,
@@ -133,6 +134,21 @@ impl Blob {
         }
     }
 
+    /// Every object's key, for an export. Files in a local folder that are not objects
+    /// (a key the app would never make) are left out.
+    pub async fn keys(&self) -> anyhow::Result<Vec<String>> {
+        let mut listing = self.store.list(None);
+        let mut keys = Vec::new();
+        while let Some(meta) = listing.next().await {
+            let key = meta.map_err(StorageUnavailable)?.location.to_string();
+            if is_valid_key(&key) {
+                keys.push(key);
+            }
+        }
+        keys.sort();
+        Ok(keys)
+    }
+
     /// True when objects are served by the app (local mode) rather than by the store.
     pub fn served_by_app(&self) -> bool {
         matches!(*self.url_mode, UrlMode::ThroughApp)
@@ -148,6 +164,17 @@ impl Blob {
                 Ok(signer.signed_url(http::Method::GET, &Path::from(key), *ttl).await?.to_string())
             }
         }
+    }
+}
+
+/// The media type of an object, from its key's extension (keys end in the image format
+/// they were stored as).
+pub fn content_type_of(key: &str) -> &'static str {
+    match key.rsplit('.').next() {
+        Some("png") => "image/png",
+        Some("webp") => "image/webp",
+        Some("gif") => "image/gif",
+        _ => "image/jpeg",
     }
 }
 

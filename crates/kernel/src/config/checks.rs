@@ -24,6 +24,7 @@ impl Config {
                 problems.push(format!("http.rate_limits.{name} needs a positive limit, window_secs and attempts"));
             }
         }
+        self.upstream.problems(&mut problems);
         self.billing.problems(&mut problems);
         self.companion.problems(&mut problems);
         if self.mode == Mode::Local {

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use anyhow::{anyhow, bail, Context as _};
 use serde::Deserialize;
 use serde_json::{json, value::RawValue, Value};
-use yujie_kernel::{clock::shanghai, config::AlipayConfig, Clock};
+use yujie_kernel::{clock::shanghai, config::AlipayConfig, upstream::Upstream, Clock};
 
 use crate::{
     crypto::{RsaSigner, RsaVerifier},
@@ -22,7 +22,7 @@ pub struct Alipay {
     signer: RsaSigner,
     verifier: RsaVerifier,
     pub notify_url: String,
-    http: reqwest::Client,
+    upstream: Upstream,
     clock: Clock,
 }
 
@@ -83,7 +83,7 @@ impl Alipay {
         config: &AlipayConfig,
         gateway_url: String,
         notify_url: String,
-        http: reqwest::Client,
+        upstream: Upstream,
         clock: Clock,
     ) -> anyhow::Result<Self> {
         Ok(Self {
@@ -93,7 +93,7 @@ impl Alipay {
             signer: RsaSigner::from_pem(config.app_private_key.expose()).context("billing.alipay.app_private_key")?,
             verifier: RsaVerifier::from_pem(&config.alipay_public_key).context("billing.alipay.alipay_public_key")?,
             notify_url,
-            http,
+            upstream,
             clock,
         })
     }
@@ -149,8 +149,14 @@ impl Alipay {
     /// Calls the gateway and returns the verified `<method>_response` object.
     async fn call(&self, method: &str, biz_content: Value, notify: bool) -> anyhow::Result<Value> {
         let params = self.signed_params(method, &biz_content, notify)?;
-        let response = self.http.post(&self.gateway_url).form(&params).send().await.context("Alipay is unreachable")?;
-        let text = response.error_for_status()?.text().await?;
+        let request = self.upstream.http().post(&self.gateway_url).form(&params);
+        let text = self
+            .upstream
+            .call(async {
+                let response = request.send().await.context("Alipay is unreachable")?;
+                Ok(response.error_for_status()?.text().await?)
+            })
+            .await?;
         let envelope: BTreeMap<String, Box<RawValue>> =
             serde_json::from_str(&text).context("malformed Alipay answer")?;
         let key = format!("{}_response", method.replace('.', "_"));

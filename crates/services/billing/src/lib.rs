@@ -110,14 +110,14 @@ impl Billing {
             &config.billing.wechatpay,
             wechatpay_base,
             notify(&config.billing.wechatpay.notify_url, WECHATPAY_NOTIFY_PATH),
-            platform.http_client.clone(),
+            platform.upstreams.partner("wechatpay", platform.http_client.clone()),
             platform.clock.clone(),
         )?;
         let alipay = Alipay::new(
             &config.billing.alipay,
             alipay_gateway,
             notify(&config.billing.alipay.notify_url, ALIPAY_NOTIFY_PATH),
-            platform.http_client.clone(),
+            platform.upstreams.partner("alipay", platform.http_client.clone()),
             platform.clock.clone(),
         )?;
         Ok(Self {

@@ -211,6 +211,7 @@ impl Billing {
             }
             tracing::info!(order_id = order.id, out_trade_no = order.out_trade_no, "order paid");
         }
+        yujie_kernel::fault::point("billing.paid_not_granted").await;
         self.fulfil(&order.id).await
     }
 
@@ -247,5 +248,5 @@ impl Billing {
 
 fn upstream(error: anyhow::Error) -> ApiError {
     tracing::error!(error = format!("{error:#}"), "payment channel call failed");
-    ApiError::new(ErrorCode::UpstreamFailed).with_detail("the payment channel did not answer; try again")
+    ApiError::upstream(error, "the payment channel did not answer; try again")
 }

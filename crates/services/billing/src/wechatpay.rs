@@ -7,7 +7,7 @@ use anyhow::{anyhow, bail, Context as _};
 use axum::http::HeaderMap;
 use serde::Deserialize;
 use serde_json::json;
-use yujie_kernel::{config::WechatPayConfig, ids::random_hex, Clock, Secret};
+use yujie_kernel::{config::WechatPayConfig, ids::random_hex, upstream::Upstream, Clock, Secret};
 
 use crate::{
     crypto::{aes_gcm_decrypt, RsaSigner, RsaVerifier},
@@ -28,7 +28,7 @@ pub struct WechatPay {
     /// Verification keys by `Wechatpay-Serial`: certificate serials and `PUB_KEY_ID_…`.
     platform_keys: HashMap<String, RsaVerifier>,
     pub notify_url: String,
-    http: reqwest::Client,
+    upstream: Upstream,
     clock: Clock,
 }
 
@@ -69,7 +69,7 @@ impl WechatPay {
         config: &WechatPayConfig,
         api_base: String,
         notify_url: String,
-        http: reqwest::Client,
+        upstream: Upstream,
         clock: Clock,
     ) -> anyhow::Result<Self> {
         let signer = RsaSigner::from_pem(config.merchant_private_key.expose())
@@ -89,7 +89,7 @@ impl WechatPay {
             api_v3_key: config.api_v3_key.clone(),
             platform_keys,
             notify_url,
-            http,
+            upstream,
             clock,
         })
     }
@@ -131,6 +131,12 @@ impl WechatPay {
     /// mchid and amount against its own order.
     pub fn open_notification(&self, headers: &HeaderMap, body: &str) -> Result<Transaction, Refusal> {
         self.verify_signed(headers, body)?;
+        self.read_notification(body)
+    }
+
+    /// Decrypts a notification whose signature was verified, and checks it reports a
+    /// success.
+    pub fn read_notification(&self, body: &str) -> Result<Transaction, Refusal> {
         let notification: Notification =
             serde_json::from_str(body).map_err(|error| Refusal::Malformed(format!("notification: {error}")))?;
         if notification.resource_type != "encrypt-resource" || notification.resource.algorithm != "AEAD_AES_256_GCM" {
@@ -162,7 +168,8 @@ impl WechatPay {
         let body = body.unwrap_or_default();
         let authorization = self.authorization(method.as_str(), path_and_query, &body)?;
         let mut request = self
-            .http
+            .upstream
+            .http()
             .request(method, format!("{}{path_and_query}", self.api_base))
             .header("authorization", authorization)
             .header("accept", "application/json")
@@ -170,10 +177,19 @@ impl WechatPay {
         if !body.is_empty() {
             request = request.header("content-type", "application/json").body(body);
         }
-        let response = request.send().await.context("WeChat Pay is unreachable")?;
-        let status = response.status().as_u16();
-        let headers = response.headers().clone();
-        let text = response.text().await?;
+        let (status, headers, text) = self
+            .upstream
+            .call(async {
+                let response = request.send().await.context("WeChat Pay is unreachable")?;
+                let status = response.status().as_u16();
+                let headers = response.headers().clone();
+                let text = response.text().await?;
+                // A 5xx is the channel failing (it counts toward the breaker); a 4xx is
+                // an answer about this request.
+                anyhow::ensure!(status < 500, "WeChat Pay failed ({status}): {text}");
+                Ok((status, headers, text))
+            })
+            .await?;
         if (200..300).contains(&status) {
             self.verify_signed(&headers, &text).map_err(|reason| anyhow!("WeChat Pay answer refused: {reason}"))?;
         }

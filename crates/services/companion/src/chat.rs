@@ -16,7 +16,7 @@ use yujie_kernel::{
     ids::new_id,
     safety::Place,
     text::{user_text, TextKind},
-    ApiError, ApiResult, ErrorCode,
+    ApiError, ApiResult,
 };
 
 use crate::{
@@ -192,7 +192,7 @@ impl Companion {
 }
 
 fn upstream_error(error: ProviderError) -> ApiError {
-    ApiError::new(ErrorCode::UpstreamFailed).with_detail("AI 服务暂时不可用，请稍后再试").with_source(error)
+    ApiError::upstream(error.into(), "AI 服务暂时不可用，请稍后再试")
 }
 
 impl Relay {

@@ -81,16 +81,15 @@ impl Companion {
             .read_timeout(Duration::from_secs(60))
             .build()
             .context("cannot build the provider's HTTP client")?;
-        let mut provider_platform = platform.clone();
-        provider_platform.http_client = streaming;
         let store = CompanionStore::new(platform.db.clone());
-        let provider = Provider::from_config(&provider_platform, SqlIndex::new(platform.db.clone()))?;
+        let provider = Provider::from_config(platform, streaming, SqlIndex::new(platform.db.clone()))?;
         let voice_base = match (config.voice.api_base.as_str(), platform.config.standins.enabled) {
             ("", true) => format!("{}{STANDIN_PATH}/ai/rtc", platform.public_base_url),
             ("", false) => anyhow::bail!("companion.voice.api_base is required without stand-ins"),
             (base, _) => base.to_owned(),
         };
-        let rtc = RtcApi::new(&config.voice, &voice_base, platform.http_client.clone(), platform.clock.clone())?;
+        let voice = platform.upstreams.partner("ai_voice", platform.http_client.clone());
+        let rtc = RtcApi::new(&config.voice, &voice_base, voice, platform.clock.clone())?;
         Ok(Self {
             inner: Arc::new(Inner {
                 quota: Quota::new(store.clone(), platform.kv.clone(), platform.clock.clone(), config.clone()),

@@ -22,6 +22,8 @@ mod reactions;
 mod recheck;
 mod reports;
 mod routes;
+#[doc(hidden)] // public for the fuzz targets (fuzz/)
+pub use routes::posts::read_post_form;
 mod safety;
 mod store;
 mod text;

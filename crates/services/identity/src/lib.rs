@@ -77,7 +77,7 @@ impl Identity {
             &api_base,
             &config.wechat.appid,
             config.wechat.app_secret.clone(),
-            platform.http_client.clone(),
+            platform.upstreams.partner("wechat", platform.http_client.clone()),
             platform.kv.clone(),
         );
         let cipher = match config.wechat.message_mode {

@@ -73,7 +73,7 @@ impl Identity {
         let login_id = random_hex(16);
         let qr = self.inner.wechat.create_scene_qr(&scene, config.qr_expire_secs).await.map_err(|error| {
             tracing::error!(error = format!("{error:#}"), "WeChat QR creation failed");
-            ApiError::new(ErrorCode::UpstreamFailed).with_detail("WeChat did not create a QR code; try again")
+            ApiError::upstream(error, "WeChat did not create a QR code; try again")
         })?;
         let now = self.now_ms();
         let lifetime_secs = qr.expire_seconds.clamp(1, config.qr_expire_secs);

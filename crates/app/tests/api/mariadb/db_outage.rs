@@ -1,7 +1,8 @@
 //! The database goes away under a running instance and comes back: requests are answered
 //! 503 with Retry-After within the acquire timeout (no hang), readiness says so while
 //! liveness does not, and the instance recovers without a restart with every
-//! acknowledged write in place. The test runs its own `mariadbd` on a free port and data
+//! acknowledged write in place; a payment notification that arrives meanwhile is refused
+//! and fulfilled when the channel retries. The test runs its own `mariadbd` on a free port and data
 //! directory, so stopping it disturbs nothing else.
 
 use std::{
@@ -89,6 +90,8 @@ async fn with_the_database_down_requests_get_a_prompt_503_and_the_instance_recov
     .await;
     let session = app.sign_in().await;
     let persona = app.create_persona(&session.access_token, "范冰冰", &[]).await;
+    let order = app.order(&session, "wechatpay").await;
+    let paid = app.simulate_pay("wechatpay", order["out_trade_no"].as_str().unwrap(), false).await;
 
     database.kill();
     let started = Instant::now();
@@ -103,6 +106,10 @@ async fn with_the_database_down_requests_get_a_prompt_503_and_the_instance_recov
     assert_eq!(ready.status(), StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(ready.json::<Value>().await.unwrap()["checks"]["database"], "down");
     assert_eq!(app.get("/healthz", None).await.status(), StatusCode::OK);
+    // A payment notification is refused, so WeChat Pay delivers it again later.
+    let notified = app.wechatpay_notify(&paid.fields, &paid.body).await;
+    assert_eq!(notified.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    assert_eq!(notified.json::<Value>().await.unwrap()["code"], "FAIL");
 
     database.resume().await;
     let recovered =
@@ -113,4 +120,8 @@ async fn with_the_database_down_requests_get_a_prompt_503_and_the_instance_recov
     let write =
         app.post_json("/api/v1/personas", Some(&session.access_token), &serde_json::json!({ "name": "李冰冰" })).await;
     assert_eq!(write.status(), StatusCode::CREATED);
+    // WeChat Pay's retry is fulfilled.
+    let notified = app.wechatpay_notify(&paid.fields, &paid.body).await;
+    assert_eq!(notified.status(), StatusCode::NO_CONTENT);
+    app.assert_member_for_days(&session.user_id, 30).await;
 }

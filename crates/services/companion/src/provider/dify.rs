@@ -9,11 +9,10 @@
 use futures::StreamExt as _;
 use serde::Deserialize;
 use serde_json::{json, Value};
-use yujie_kernel::{config::DifyConfig, Secret};
+use yujie_kernel::{config::DifyConfig, upstream::Upstream, Secret};
 
 use super::{
-    checked, sse, Chat, ChatEvent, ChatRequest, ChatStream, Knowledge, KnowledgeDoc, ProviderError, ProviderResult,
-    Usage,
+    send, sse, Chat, ChatEvent, ChatRequest, ChatStream, Knowledge, KnowledgeDoc, ProviderError, ProviderResult, Usage,
 };
 
 pub struct Dify {
@@ -21,17 +20,21 @@ pub struct Dify {
     dataset_id: String,
     dataset_key: Secret,
     app_key: Secret,
-    http: reqwest::Client,
+    /// The chat app's endpoints (chat, stop, feedback).
+    upstream: Upstream,
+    /// The knowledge API, with its own breaker: a sync outage does not stop the chat.
+    dataset: Upstream,
 }
 
 impl Dify {
-    pub fn new(config: &DifyConfig, base: String, http: reqwest::Client) -> Self {
+    pub fn new(config: &DifyConfig, base: String, upstream: Upstream, dataset: Upstream) -> Self {
         Self {
             base,
             dataset_id: config.dataset_id.clone(),
             dataset_key: config.dataset_key.clone(),
             app_key: config.app_key.clone(),
-            http,
+            upstream,
+            dataset,
         }
     }
 
@@ -40,7 +43,7 @@ impl Dify {
     }
 
     async fn dataset_call(&self, request: reqwest::RequestBuilder) -> ProviderResult<reqwest::Response> {
-        checked(request.bearer_auth(self.dataset_key.expose()).send().await?).await
+        send(&self.dataset, request.bearer_auth(self.dataset_key.expose())).await
     }
 
     /// The document named `name`, if the dataset has one (a create whose answer was
@@ -55,15 +58,17 @@ impl Dify {
             id: String,
             name: String,
         }
-        let request = self.http.get(self.dataset_url("/documents")).query(&[("keyword", name), ("limit", "100")]);
+        let request =
+            self.dataset.http().get(self.dataset_url("/documents")).query(&[("keyword", name), ("limit", "100")]);
         let page: Page = json_of(self.dataset_call(request).await?).await?;
         Ok(page.data.into_iter().find(|document| document.name == name).map(|document| document.id))
     }
 
     async fn update(&self, id: &str, name: &str, text: &str) -> ProviderResult<Option<String>> {
-        let request = self.http.post(self.dataset_url(&format!("/documents/{id}/update-by-text"))).json(&json!({
-            "name": name, "text": text,
-        }));
+        let request =
+            self.dataset.http().post(self.dataset_url(&format!("/documents/{id}/update-by-text"))).json(&json!({
+                "name": name, "text": text,
+            }));
         match self.dataset_call(request).await {
             Ok(response) => Ok(Some(self.indexed(response).await?)),
             Err(ProviderError::Status { status: 404, .. }) => Ok(None),
@@ -84,7 +89,7 @@ impl Dify {
             return Ok(id);
         };
         for _ in 0..INDEXING_POLLS {
-            let request = self.http.get(self.dataset_url(&format!("/documents/{batch}/indexing-status")));
+            let request = self.dataset.http().get(self.dataset_url(&format!("/documents/{batch}/indexing-status")));
             let status: Value = json_of(self.dataset_call(request).await?).await?;
             let states: Vec<&str> = status["data"]
                 .as_array()
@@ -129,7 +134,7 @@ impl Knowledge for Dify {
                 return Ok(id);
             }
         }
-        let request = self.http.post(self.dataset_url("/document/create-by-text")).json(&json!({
+        let request = self.dataset.http().post(self.dataset_url("/document/create-by-text")).json(&json!({
             "name": name,
             "text": doc.text,
             "indexing_technique": "high_quality",
@@ -139,7 +144,7 @@ impl Knowledge for Dify {
     }
 
     async fn remove(&self, _key: &str, provider_id: &str) -> ProviderResult<()> {
-        let request = self.http.delete(self.dataset_url(&format!("/documents/{provider_id}")));
+        let request = self.dataset.http().delete(self.dataset_url(&format!("/documents/{provider_id}")));
         match self.dataset_call(request).await {
             Ok(_) | Err(ProviderError::Status { status: 404, .. }) => Ok(()),
             Err(error) => Err(error),
@@ -161,14 +166,13 @@ impl Chat for Dify {
             "user": request.user_id,
             "conversation_id": request.conversation_id.unwrap_or_default(),
         });
-        let response = self
-            .http
+        let call = self
+            .upstream
+            .http()
             .post(format!("{}/chat-messages", self.base))
             .bearer_auth(self.app_key.expose())
-            .json(&body)
-            .send()
-            .await?;
-        let events = sse::events(checked(response).await?.bytes_stream());
+            .json(&body);
+        let events = sse::events(send(&self.upstream, call).await?.bytes_stream());
         let mut started = false;
         let stream = events
             .map(move |event| {
@@ -209,20 +213,22 @@ impl Chat for Dify {
 
     async fn stop(&self, task_id: &str, user_id: &str) -> ProviderResult<()> {
         let request = self
-            .http
+            .upstream
+            .http()
             .post(format!("{}/chat-messages/{task_id}/stop", self.base))
             .bearer_auth(self.app_key.expose())
             .json(&json!({ "user": user_id }));
-        checked(request.send().await?).await.map(|_| ())
+        send(&self.upstream, request).await.map(|_| ())
     }
 
     async fn dislike(&self, message_id: &str, user_id: &str, reason: Option<&str>) -> ProviderResult<()> {
         let request = self
-            .http
+            .upstream
+            .http()
             .post(format!("{}/messages/{message_id}/feedbacks", self.base))
             .bearer_auth(self.app_key.expose())
             .json(&json!({ "rating": "dislike", "user": user_id, "content": reason.unwrap_or_default() }));
-        checked(request.send().await?).await.map(|_| ())
+        send(&self.upstream, request).await.map(|_| ())
     }
 
     fn keeps_history(&self) -> bool {

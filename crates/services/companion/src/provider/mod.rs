@@ -11,6 +11,7 @@ use std::sync::Arc;
 use futures::stream::BoxStream;
 use yujie_kernel::{
     config::{CompanionConfig, ProviderKind, STANDIN_PATH},
+    upstream::{Upstream, UpstreamError},
     Platform,
 };
 
@@ -25,9 +26,36 @@ pub enum ProviderError {
     Protocol(String),
     #[error("the provider reported an error: {0}")]
     Reported(String),
+    /// Timed out, or not called while its breaker is open.
+    #[error("{0}")]
+    Upstream(#[from] UpstreamError),
 }
 
 pub type ProviderResult<T> = Result<T, ProviderError>;
+
+/// Sends a request through the provider's timeout and breaker and checks its status. No
+/// answer or a 5xx counts toward the breaker; a 4xx is an answer about this request.
+pub async fn send(upstream: &Upstream, request: reqwest::RequestBuilder) -> ProviderResult<reqwest::Response> {
+    let answered = upstream
+        .call(async {
+            let response = request.send().await.map_err(ProviderError::from)?;
+            match checked(response).await {
+                Err(failed @ ProviderError::Status { status: 500.., .. }) => Err(failed.into()),
+                answered => Ok(answered),
+            }
+        })
+        .await;
+    match answered {
+        Ok(checked) => checked,
+        Err(error) => Err(match error.downcast::<ProviderError>() {
+            Ok(error) => error,
+            Err(error) => match error.downcast::<UpstreamError>() {
+                Ok(error) => ProviderError::Upstream(error),
+                Err(error) => ProviderError::Protocol(format!("{error:#}")),
+            },
+        }),
+    }
+}
 
 /// Checks a response's status, keeping the start of its body for the log.
 pub async fn checked(response: reqwest::Response) -> ProviderResult<reqwest::Response> {
@@ -129,8 +157,11 @@ pub struct Provider {
 }
 
 impl Provider {
-    pub fn from_config(platform: &Platform, index: openai::SqlIndex) -> anyhow::Result<Self> {
+    /// The provider named in config, reached with `http` (the streaming client): its
+    /// chat as the partner `ai_chat`, a Dify knowledge API as `ai_knowledge`.
+    pub fn from_config(platform: &Platform, http: reqwest::Client, index: openai::SqlIndex) -> anyhow::Result<Self> {
         let config: &CompanionConfig = &platform.config.companion;
+        let chat = platform.upstreams.partner("ai_chat", http.clone());
         match config.provider {
             ProviderKind::Local | ProviderKind::Dify => {
                 let base = match (config.dify.api_base.as_str(), config.provider) {
@@ -138,11 +169,12 @@ impl Provider {
                     ("", _) => anyhow::bail!("companion.dify.api_base is required for provider = \"dify\""),
                     (base, _) => base.trim_end_matches('/').to_owned(),
                 };
-                let dify = Arc::new(dify::Dify::new(&config.dify, base, platform.http_client.clone()));
+                let knowledge = platform.upstreams.partner("ai_knowledge", http);
+                let dify = Arc::new(dify::Dify::new(&config.dify, base, chat, knowledge));
                 Ok(Self { kind: config.provider, chat: dify.clone(), knowledge: dify })
             }
             ProviderKind::Openai => {
-                let chat = openai::OpenAiChat::new(&config.openai, platform.http_client.clone(), index.clone());
+                let chat = openai::OpenAiChat::new(&config.openai, chat, index.clone());
                 Ok(Self { kind: config.provider, chat: Arc::new(chat), knowledge: Arc::new(index) })
             }
         }

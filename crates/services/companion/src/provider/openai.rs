@@ -8,11 +8,11 @@ use futures::StreamExt as _;
 use serde_json::{json, Value};
 use sqlx::Row as _;
 use yujie_db::{placeholders, Db};
-use yujie_kernel::{config::OpenaiConfig, Secret};
+use yujie_kernel::{config::OpenaiConfig, upstream::Upstream, Secret};
 
 use super::{
-    checked, sse, Chat, ChatEvent, ChatRequest, ChatStream, Knowledge, KnowledgeDoc, ProviderError, ProviderResult,
-    Role, Usage,
+    send, sse, Chat, ChatEvent, ChatRequest, ChatStream, Knowledge, KnowledgeDoc, ProviderError, ProviderResult, Role,
+    Usage,
 };
 
 /// A passage is at most this many characters.
@@ -179,18 +179,18 @@ pub struct OpenAiChat {
     api_key: Secret,
     model: String,
     passages: usize,
-    http: reqwest::Client,
+    upstream: Upstream,
     index: SqlIndex,
 }
 
 impl OpenAiChat {
-    pub fn new(config: &OpenaiConfig, http: reqwest::Client, index: SqlIndex) -> Self {
+    pub fn new(config: &OpenaiConfig, upstream: Upstream, index: SqlIndex) -> Self {
         Self {
             base_url: config.base_url.trim_end_matches('/').to_owned(),
             api_key: config.api_key.clone(),
             model: config.model.clone(),
             passages: config.retrieved_passages,
-            http,
+            upstream,
             index,
         }
     }
@@ -219,7 +219,7 @@ impl Chat for OpenAiChat {
             messages.push(json!({ "role": role, "content": turn.text }));
         }
         messages.push(json!({ "role": "user", "content": request.query }));
-        let mut call = self.http.post(format!("{}/chat/completions", self.base_url)).json(&json!({
+        let mut call = self.upstream.http().post(format!("{}/chat/completions", self.base_url)).json(&json!({
             "model": self.model,
             "messages": messages,
             "stream": true,
@@ -229,7 +229,7 @@ impl Chat for OpenAiChat {
         if !self.api_key.expose().is_empty() {
             call = call.bearer_auth(self.api_key.expose());
         }
-        let events = sse::events(checked(call.send().await?).await?.bytes_stream());
+        let events = sse::events(send(&self.upstream, call).await?.bytes_stream());
         let mut usage = None;
         let mut started = false;
         let stream = events

@@ -1,10 +1,10 @@
 //! The RTC conversational-AI OpenAPI: `StartVoiceChat` and `StopVoiceChat`, signed.
 
 use serde_json::{json, Value};
-use yujie_kernel::{config::VoiceConfig, Clock, Secret};
+use yujie_kernel::{config::VoiceConfig, upstream::Upstream, Clock, Secret};
 
 use super::signing::{sign, Request};
-use crate::provider::{checked, ProviderError, ProviderResult};
+use crate::provider::{send, ProviderError, ProviderResult};
 
 const VERSION: &str = "2024-12-01";
 
@@ -13,7 +13,7 @@ pub struct RtcApi {
     app_id: String,
     access_key_id: String,
     secret_access_key: Secret,
-    http: reqwest::Client,
+    upstream: Upstream,
     clock: Clock,
 }
 
@@ -28,13 +28,13 @@ pub struct VoiceAgent<'a> {
 }
 
 impl RtcApi {
-    pub fn new(config: &VoiceConfig, base: &str, http: reqwest::Client, clock: Clock) -> anyhow::Result<Self> {
+    pub fn new(config: &VoiceConfig, base: &str, upstream: Upstream, clock: Clock) -> anyhow::Result<Self> {
         Ok(Self {
             base: url::Url::parse(&format!("{}/", base.trim_end_matches('/')))?,
             app_id: config.app_id.clone(),
             access_key_id: config.access_key_id.clone(),
             secret_access_key: config.secret_access_key.clone(),
-            http,
+            upstream,
             clock,
         })
     }
@@ -53,18 +53,20 @@ impl RtcApi {
         let request = Request { host: &host, path: self.base.path(), query: &query, body: &body };
         let x_date = self.clock.now().format("%Y%m%dT%H%M%SZ").to_string();
         let signed = sign(&self.access_key_id, self.secret_access_key.expose(), &request, &x_date);
-        let response = self
-            .http
+        let request = self
+            .upstream
+            .http()
             .post(format!("{}?{query}", self.base))
             .header("Content-Type", "application/json")
             .header("X-Date", signed.x_date)
             .header("X-Content-Sha256", signed.content_sha256)
             .header("Authorization", signed.authorization)
-            .body(body)
-            .send()
-            .await?;
-        let answer: Value =
-            checked(response).await?.json().await.map_err(|error| ProviderError::Protocol(error.to_string()))?;
+            .body(body);
+        let answer: Value = send(&self.upstream, request)
+            .await?
+            .json()
+            .await
+            .map_err(|error| ProviderError::Protocol(error.to_string()))?;
         if let Some(error) = answer["ResponseMetadata"].get("Error").filter(|error| !error.is_null()) {
             return Err(ProviderError::Reported(format!("{} {}", error["Code"], error["Message"])));
         }

@@ -116,9 +116,7 @@ impl Companion {
         };
         if let Err(error) = self.inner.rtc.start(&agent).await {
             self.inner.store.end_call(&call.id, now, None, "failed").await?;
-            return Err(ApiError::new(ErrorCode::UpstreamFailed)
-                .with_detail("语音服务暂时不可用，请稍后再试")
-                .with_source(error));
+            return Err(ApiError::upstream(error.into(), "语音服务暂时不可用，请稍后再试"));
         }
         let expire_at = u32::try_from(call.deadline_at / 1000).unwrap_or(u32::MAX);
         let token = AccessToken {

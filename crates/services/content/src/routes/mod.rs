@@ -6,7 +6,7 @@ mod entries;
 mod internal;
 mod personas;
 mod photos;
-mod posts;
+pub(crate) mod posts;
 mod reports;
 
 use axum::middleware::from_fn_with_state;

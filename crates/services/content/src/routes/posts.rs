@@ -143,7 +143,8 @@ pub fn post_body_limit(max_image_bytes: usize) -> axum::extract::DefaultBodyLimi
 /// Largest text part of the post form: 5,000 characters of up to 4 bytes, with room.
 const MAX_TEXT_PART_BYTES: usize = 24 * 1024;
 
-async fn read_post_form(mut multipart: Multipart, max_image_bytes: usize) -> ApiResult<NewPost> {
+/// Reads the post form (also the `post_form` fuzz target's entry point).
+pub async fn read_post_form(mut multipart: Multipart, max_image_bytes: usize) -> ApiResult<NewPost> {
     let mut form = NewPost {
         persona_id: String::new(),
         title: String::new(),

@@ -7,7 +7,7 @@ use std::time::Duration;
 use anyhow::{bail, Context as _};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
-use yujie_kernel::Secret;
+use yujie_kernel::{upstream::Upstream, Secret};
 use yujie_kv::SharedKv;
 
 /// WeChat's "access_token invalid or expired" codes: refresh and retry once.
@@ -18,7 +18,8 @@ pub struct WechatApi {
     base_url: String,
     appid: String,
     app_secret: Secret,
-    http: reqwest::Client,
+    /// Every exchange with WeChat goes through its timeout and breaker.
+    upstream: Upstream,
     kv: SharedKv,
 }
 
@@ -49,8 +50,8 @@ struct QrResponse {
 }
 
 impl WechatApi {
-    pub fn new(base_url: &str, appid: &str, app_secret: Secret, http: reqwest::Client, kv: SharedKv) -> Self {
-        Self { base_url: base_url.trim_end_matches('/').to_owned(), appid: appid.to_owned(), app_secret, http, kv }
+    pub fn new(base_url: &str, appid: &str, app_secret: Secret, upstream: Upstream, kv: SharedKv) -> Self {
+        Self { base_url: base_url.trim_end_matches('/').to_owned(), appid: appid.to_owned(), app_secret, upstream, kv }
     }
 
     fn token_key(&self) -> String {
@@ -64,23 +65,20 @@ impl WechatApi {
                 return Ok(token);
             }
         }
+        let request = self.upstream.http().post(format!("{}/cgi-bin/stable_token", self.base_url)).json(&json!({
+            "grant_type": "client_credential",
+            "appid": self.appid,
+            "secret": self.app_secret.expose(),
+            "force_refresh": force_refresh,
+        }));
         let response: TokenResponse = self
-            .http
-            .post(format!("{}/cgi-bin/stable_token", self.base_url))
-            .json(&json!({
-                "grant_type": "client_credential",
-                "appid": self.appid,
-                "secret": self.app_secret.expose(),
-                "force_refresh": force_refresh,
-            }))
-            .timeout(Duration::from_secs(5))
-            .send()
-            .await
-            .map_err(reqwest::Error::without_url)
-            .context("stable_token request failed")?
-            .json()
-            .await
-            .context("stable_token answer is not JSON")?;
+            .upstream
+            .call(async {
+                let response =
+                    request.send().await.map_err(reqwest::Error::without_url).context("stable_token request failed")?;
+                response.json().await.map_err(reqwest::Error::without_url).context("stable_token answer is not JSON")
+            })
+            .await?;
         let (Some(token), Some(expires_in)) = (response.access_token, response.expires_in) else {
             bail!("stable_token refused: {:?} {:?}", response.errcode, response.errmsg);
         };
@@ -100,21 +98,28 @@ impl WechatApi {
         let mut force_refresh = false;
         loop {
             let token = self.access_token(force_refresh).await?;
-            let response: QrResponse = self
-                .http
+            let request = self
+                .upstream
+                .http()
                 .post(format!("{}/cgi-bin/qrcode/create", self.base_url))
                 .query(&[("access_token", token.as_str())])
-                .json(&body)
-                .timeout(Duration::from_secs(5))
-                .send()
-                .await
-                // The URL carries the access token: keep it out of errors and logs.
-                .map_err(reqwest::Error::without_url)
-                .context("qrcode/create request failed")?
-                .json()
-                .await
-                .map_err(reqwest::Error::without_url)
-                .context("qrcode/create answer is not JSON")?;
+                .json(&body);
+            let response: QrResponse = self
+                .upstream
+                .call(async {
+                    // The URL carries the access token: keep it out of errors and logs.
+                    let response = request
+                        .send()
+                        .await
+                        .map_err(reqwest::Error::without_url)
+                        .context("qrcode/create request failed")?;
+                    response
+                        .json()
+                        .await
+                        .map_err(reqwest::Error::without_url)
+                        .context("qrcode/create answer is not JSON")
+                })
+                .await?;
             match response {
                 QrResponse { ticket: Some(ticket), url: Some(url), expire_seconds, .. } => {
                     return Ok(QrCode {
