@@ -4,13 +4,20 @@
 
 use std::{
     process::{Child, Command, Stdio},
+    sync::{
+        atomic::{AtomicBool, Ordering},
+        Arc, Mutex,
+    },
     time::Duration,
 };
 
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
-use crate::helpers::{eventually, spawn_with, Session, TestApp};
+use yujie::ServiceSet;
+use yujie_kernel::{Clock, Secret};
+
+use crate::helpers::{eventually, spawn_on, spawn_with, Session, TestApp, TestBackend};
 
 /// A throwaway `redis-server` on a free port, stopped when dropped.
 struct ThrowawayRedis {
@@ -95,6 +102,86 @@ async fn with_redis_down_readyz_says_so() {
     let metrics = app.http.get(format!("{}/metrics", app.staff)).send().await.unwrap().text().await.unwrap();
     assert!(metrics.contains("yujie_companion_quota_errors_total 1"), "{metrics}");
     assert!(metrics.contains("yujie_companion_messages_total 0"), "{metrics}");
+}
+
+/// A TCP link from one instance to Redis that can be cut, as by a network partition:
+/// Redis keeps its data and serves everyone else, this instance reaches nothing.
+struct Link {
+    port: u16,
+    cut: Arc<AtomicBool>,
+    open: Arc<Mutex<Vec<tokio::task::AbortHandle>>>,
+}
+
+impl Link {
+    async fn to(port: u16) -> Self {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let link = Self { port: listener.local_addr().unwrap().port(), cut: Arc::default(), open: Arc::default() };
+        let (cut, open) = (link.cut.clone(), link.open.clone());
+        tokio::spawn(async move {
+            while let Ok((mut inbound, _)) = listener.accept().await {
+                if cut.load(Ordering::SeqCst) {
+                    continue;
+                }
+                let forward = tokio::spawn(async move {
+                    let mut outbound = tokio::net::TcpStream::connect(("127.0.0.1", port)).await?;
+                    tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await
+                });
+                open.lock().unwrap().push(forward.abort_handle());
+            }
+        });
+        link
+    }
+
+    fn cut(&self) {
+        self.cut.store(true, Ordering::SeqCst);
+        for connection in self.open.lock().unwrap().drain(..) {
+            connection.abort();
+        }
+    }
+
+    fn restore(&self) {
+        self.cut.store(false, Ordering::SeqCst);
+    }
+}
+
+/// One instance partitioned from Redis: a sign-out there answers 204 and holds there at
+/// once (it reads the database for what it could not publish). Another instance still
+/// trusts its cached entry during the partition (bounded by the entry's 60 s), and
+/// refuses the session within seconds once the link is back and the revocation is
+/// published.
+#[tokio::test]
+async fn a_sign_out_during_a_partition_from_redis_reaches_every_instance_when_it_heals() {
+    let redis = ThrowawayRedis::start().await;
+    let link = Link::to(redis.port).await;
+    let backend = Arc::new(TestBackend::new().await);
+    let (clock, services) = (Clock::system(), ServiceSet::all());
+    let through_link = format!("redis://127.0.0.1:{}", link.port);
+    let app = spawn_on(backend.clone(), clock.clone(), services.clone(), |config| {
+        config.redis.url = Secret::new(through_link);
+    })
+    .await;
+    let direct = format!("redis://127.0.0.1:{}", redis.port);
+    let other = spawn_on(backend, clock, services, |config| config.redis.url = Secret::new(direct)).await;
+    let session = app.sign_in().await;
+    let token = Some(session.access_token.as_str());
+    // The other instance has seen the session active: Redis holds it as active.
+    assert_eq!(other.get("/api/v1/me", token).await.status(), StatusCode::OK);
+
+    link.cut();
+    let out = app.post_json("/api/v1/auth/logout", token, &json!({})).await;
+    assert_eq!(out.status(), StatusCode::NO_CONTENT);
+    assert_eq!(app.get("/api/v1/me", token).await.status(), StatusCode::UNAUTHORIZED);
+    tokio::time::sleep(Duration::from_millis(1_100)).await;
+    assert_eq!(other.get("/api/v1/me", token).await.status(), StatusCode::OK, "the partition is real");
+
+    link.restore();
+    let refused = eventually(Duration::from_secs(10), || async {
+        other.get("/api/v1/me", token).await.status() == StatusCode::UNAUTHORIZED
+    });
+    assert!(refused.await.is_some(), "the revocation was not published after the partition");
+    let ready =
+        eventually(Duration::from_secs(10), || async { app.get("/readyz", None).await.status() == StatusCode::OK });
+    assert!(ready.await.is_some(), "back on Redis without a restart");
 }
 
 /// Redis out of reach at start, closed or silent: the start fails within its bound

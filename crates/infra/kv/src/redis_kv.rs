@@ -62,6 +62,8 @@ return 0
 /// limits then fail open, caches fall back to the database) rather than a hang.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
 const OPERATION_TIMEOUT: Duration = Duration::from_secs(1);
+/// The pause between reconnect attempts.
+const RECONNECT_DELAY_MS: u64 = 1_000;
 /// How long `connect` may take before the process gives up starting.
 const START_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -118,10 +120,15 @@ impl Breaker {
 impl RedisKv {
     pub async fn connect(url: &str, prefix: &str) -> anyhow::Result<Self> {
         let client = redis::Client::open(url).context("invalid Redis URL")?;
+        // Reconnect attempts 1 s apart. The crate's default factor (100, read by its
+        // backoff as a multiplier on a 1 s minimum) puts a minute between the first and
+        // second attempt: every request waited out a Redis blip for that long.
         let config = ConnectionManagerConfig::new()
             .set_connection_timeout(CONNECT_TIMEOUT)
             .set_response_timeout(OPERATION_TIMEOUT)
-            .set_number_of_retries(2);
+            .set_number_of_retries(2)
+            .set_factor(1)
+            .set_max_delay(RECONNECT_DELAY_MS);
         let connection =
             tokio::time::timeout(START_TIMEOUT, ConnectionManager::new_with_config(client.clone(), config))
                 .await

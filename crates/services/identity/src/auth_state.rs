@@ -5,9 +5,19 @@
 //! the entry, or on a miss read the database and fill the entry only if it is still
 //! absent. A reader holding a value read before a write can therefore never overwrite
 //! the writer's newer entry. Entries expire, so a lost write heals itself.
+//!
+//! A write the store does not take (Redis down or partitioned) does not fail the change:
+//! the database has it. The entry is kept as pending, this instance reads the database
+//! for that key until it is published, and [`republish_worker`] publishes it once the
+//! store answers again, so no instance trusts an old entry longer than that.
 
-use std::time::Duration;
+use std::{
+    collections::HashMap,
+    sync::{Arc, Mutex, PoisonError},
+    time::Duration,
+};
 
+use tokio_util::sync::CancellationToken;
 use yujie_kernel::{
     auth::{AuthStateSource, UserAuthState},
     Clock,
@@ -36,17 +46,34 @@ pub fn state_of(user: &UserRow) -> UserAuthState {
     }
 }
 
+/// How often unpublished entries are offered to the store again.
+const REPUBLISH_EVERY: Duration = Duration::from_secs(1);
+
 #[derive(Clone)]
 pub struct SharedAuthState {
-    pub(crate) store: IdentityStore,
-    pub(crate) kv: SharedKv,
-    pub(crate) clock: Clock,
+    store: IdentityStore,
+    kv: SharedKv,
+    clock: Clock,
+    /// Entries written to the database but not yet to the store, by key.
+    pending: Arc<Mutex<HashMap<String, String>>>,
 }
 
 impl SharedAuthState {
-    /// The key-value entry; when the store is down, none, so the database answers:
-    /// the check degrades to the system of record, never to "allowed".
+    pub fn new(store: IdentityStore, kv: SharedKv, clock: Clock) -> Self {
+        Self { store, kv, clock, pending: Arc::default() }
+    }
+
+    fn pending(&self) -> std::sync::MutexGuard<'_, HashMap<String, String>> {
+        self.pending.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The key-value entry; when the store is down, or this instance still owes it a
+    /// newer entry for the key, none, so the database answers: the check degrades to
+    /// the system of record, never to "allowed".
     async fn cached(&self, key: &str) -> Option<String> {
+        if self.pending().contains_key(key) {
+            return None;
+        }
         match self.kv.get(key).await {
             Ok(cached) => cached,
             Err(error) => {
@@ -66,15 +93,49 @@ impl SharedAuthState {
     /// Publishes a user's new state after it was committed.
     pub async fn publish_user(&self, user: &UserRow) -> anyhow::Result<()> {
         let value = serde_json::to_string(&state_of(user))?;
-        self.kv.set(&user_key(&user.id), &value, ENTRY_TTL).await
+        self.publish(user_key(&user.id), value).await;
+        Ok(())
     }
 
     /// Publishes that sessions were revoked, after it was committed.
-    pub async fn publish_revoked(&self, session_ids: &[String]) -> anyhow::Result<()> {
+    pub async fn publish_revoked(&self, session_ids: &[String]) {
         for session_id in session_ids {
-            self.kv.set(&session_key(session_id), "revoked", ENTRY_TTL).await?;
+            self.publish(session_key(session_id), "revoked".to_owned()).await;
         }
-        Ok(())
+    }
+
+    /// Overwrites an entry, or keeps it pending when the store does not take it.
+    async fn publish(&self, key: String, value: String) {
+        self.pending().insert(key.clone(), value.clone());
+        self.republish(key, value).await;
+    }
+
+    async fn republish(&self, key: String, value: String) {
+        match self.kv.set(&key, &value, ENTRY_TTL).await {
+            Ok(()) => {
+                let mut pending = self.pending();
+                // Unless a newer value was queued meanwhile.
+                if pending.get(&key) == Some(&value) {
+                    pending.remove(&key);
+                }
+            }
+            Err(error) => tracing::warn!(error = format!("{error:#}"), key, "auth state not published; kept pending"),
+        }
+    }
+}
+
+/// Offers pending entries to the store every second until it takes them.
+pub(crate) async fn republish_worker(state: SharedAuthState, shutdown: CancellationToken) -> anyhow::Result<()> {
+    let mut ticker = tokio::time::interval(REPUBLISH_EVERY);
+    loop {
+        tokio::select! {
+            () = shutdown.cancelled() => return Ok(()),
+            _ = ticker.tick() => {}
+        }
+        let owed: Vec<(String, String)> = state.pending().iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+        for (key, value) in owed {
+            state.republish(key, value).await;
+        }
     }
 }
 

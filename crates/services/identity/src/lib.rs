@@ -90,8 +90,7 @@ impl Identity {
                 "WeChat pushes may arrive unencrypted: their signature does not cover the body; use safe mode"
             );
         }
-        let auth_state =
-            SharedAuthState { store: store.clone(), kv: platform.kv.clone(), clock: platform.clock.clone() };
+        let auth_state = SharedAuthState::new(store.clone(), platform.kv.clone(), platform.clock.clone());
         let authenticator =
             Authenticator::new(platform.tokens.clone(), Arc::new(auth_state.clone()), platform.clock.clone());
         let metrics = IdentityMetrics::register(&platform.metrics);
@@ -125,7 +124,13 @@ impl Identity {
             public: routes::public(self),
             internal: routes::internal(self),
             staff: axum::Router::new(),
-            workers: vec![Box::pin(sessions::purge_worker(self.clone()))],
+            workers: vec![
+                Box::pin(sessions::purge_worker(self.clone())),
+                Box::pin(auth_state::republish_worker(
+                    self.inner.auth_state.clone(),
+                    self.inner.platform.shutdown.clone(),
+                )),
+            ],
         }
     }
 

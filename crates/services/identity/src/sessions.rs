@@ -113,7 +113,7 @@ impl Identity {
     }
 
     async fn publish_revoked(&self, session_ids: &[String]) -> ApiResult<()> {
-        self.inner.auth_state.publish_revoked(session_ids).await?;
+        self.inner.auth_state.publish_revoked(session_ids).await;
         self.inner.authenticator.forget_sessions(session_ids);
         Ok(())
     }
