@@ -10,8 +10,6 @@ use figment::{
 };
 use serde::{Deserialize, Serialize};
 
-use crate::Secret;
-
 mod admin;
 mod billing;
 mod checks;
@@ -21,6 +19,8 @@ mod log;
 mod media;
 mod safety;
 mod storage;
+mod stores;
+mod trust;
 mod upstream;
 mod web;
 mod wechat;
@@ -32,6 +32,8 @@ pub use log::{LogConfig, LogFormat};
 pub use media::MediaConfig;
 pub use safety::SafetyConfig;
 pub use storage::{S3UrlMode, StorageBackend, StorageConfig};
+pub use stores::{DatabaseConfig, RedisConfig};
+pub use trust::{AuthConfig, InternalConfig, StandinsConfig};
 pub use upstream::UpstreamConfig;
 pub use web::WebConfig;
 pub use wechat::{WechatConfig, WechatMessageMode};
@@ -79,64 +81,6 @@ pub struct ListenerConfig {
     pub bind: String,
     /// The URL clients use to reach this listener. Empty: `http://<bound address>`.
     pub base_url: String,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct DatabaseConfig {
-    /// `sqlite://data/yujie.db?mode=rwc` or `mysql://user:password@host:3306/yujie`.
-    pub url: Secret,
-    pub max_connections: u32,
-    /// How long a request waits for a connection before it is answered 503 with
-    /// Retry-After (the database is down, or every connection is busy).
-    pub acquire_timeout_ms: u64,
-    /// Apply pending migrations when `serve` starts. Turn off when a deploy job runs
-    /// `yujie migrate` first.
-    pub migrate_on_start: bool,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct RedisConfig {
-    /// Empty: an in-process store (one process only). Required to run several instances.
-    pub url: Secret,
-    /// Namespaces every key, so several deployments can share one Redis.
-    pub prefix: String,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct AuthConfig {
-    /// HMAC key of access tokens: at least 32 bytes in production.
-    pub jwt_secret: Secret,
-    pub access_ttl_secs: u64,
-    pub refresh_ttl_secs: u64,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct InternalConfig {
-    /// Bearer token that services present to each other's internal APIs.
-    pub token: Secret,
-    /// Where to reach each service's internal API when it is not in this process
-    /// (`yujie serve --only …`): the staff listener of the process that runs it.
-    pub identity_url: String,
-    pub billing_url: String,
-    pub content_url: String,
-    pub companion_url: String,
-    pub admin_url: String,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct StandinsConfig {
-    /// Serve local stand-ins for WeChat, WeChat Pay, Alipay, the AI provider and the staff
-    /// identity provider (OIDC) under `/_standin/` on the public listener. Local mode only.
-    pub enabled: bool,
-    /// The payment stand-ins' own signing keys (WeChat Pay's platform key, Alipay's
-    /// key), PKCS#8 PEM. Empty: generated at first start with our local test keys.
-    pub wechatpay_private_key: Secret,
-    pub alipay_private_key: Secret,
 }
 
 /// Where the local stand-ins are served on the public listener.
@@ -192,52 +136,6 @@ impl Default for Config {
 impl Default for ListenerConfig {
     fn default() -> Self {
         Self { bind: "127.0.0.1:0".into(), base_url: String::new() }
-    }
-}
-
-impl Default for DatabaseConfig {
-    fn default() -> Self {
-        Self {
-            url: Secret::new("sqlite://data/yujie.db?mode=rwc"),
-            max_connections: 16,
-            acquire_timeout_ms: 10_000,
-            migrate_on_start: true,
-        }
-    }
-}
-
-impl Default for RedisConfig {
-    fn default() -> Self {
-        Self { url: Secret::default(), prefix: "yujie".into() }
-    }
-}
-
-impl Default for AuthConfig {
-    fn default() -> Self {
-        Self {
-            jwt_secret: Secret::new(local_defaults::JWT_SECRET),
-            access_ttl_secs: 15 * 60,
-            refresh_ttl_secs: 30 * 24 * 3600,
-        }
-    }
-}
-
-impl Default for InternalConfig {
-    fn default() -> Self {
-        Self {
-            token: Secret::new(local_defaults::INTERNAL_TOKEN),
-            identity_url: String::new(),
-            billing_url: String::new(),
-            content_url: String::new(),
-            companion_url: String::new(),
-            admin_url: String::new(),
-        }
-    }
-}
-
-impl Default for StandinsConfig {
-    fn default() -> Self {
-        Self { enabled: true, wechatpay_private_key: Secret::default(), alipay_private_key: Secret::default() }
     }
 }
 

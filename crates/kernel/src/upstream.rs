@@ -111,10 +111,6 @@ struct Breaker {
 }
 
 impl Upstream {
-    pub fn name(&self) -> &'static str {
-        self.inner.name
-    }
-
     /// The client to build requests with; send them inside [`Upstream::call`].
     pub fn http(&self) -> &reqwest::Client {
         &self.http
@@ -152,7 +148,7 @@ impl Upstream {
                 self.count(Outcome::Refused);
                 Err(UpstreamError::Open { name: guard.name, failures: guard.threshold, retry_after: until - now })
             }
-            // Open long enough: this call is the probe; the others wait for its outcome.
+            // Open long enough: this call is the probe; others are refused until it settles.
             Some(_) => {
                 state.open_until = Some(now + guard.open_for);
                 Ok(())

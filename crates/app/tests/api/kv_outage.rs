@@ -94,6 +94,20 @@ async fn with_redis_down_readyz_says_so() {
     let me = app.get("/api/v1/me", Some(&sessions[0].access_token)).await;
     assert_eq!(me.status(), StatusCode::OK);
     assert!(started.elapsed() < Duration::from_secs(6), "took {:?}", started.elapsed());
+    // Sign-in goes on: a wait already open completes once the scan is stored (waiters
+    // read the database when no notification comes).
+    let login = app.create_login().await;
+    let login_id = login["login_id"].as_str().unwrap().to_owned();
+    let waiting = {
+        let app_url = app.url(&format!("/api/v1/auth/wechat/logins/{login_id}?timeout_secs=20"));
+        let http = app.http.clone();
+        tokio::spawn(async move { http.get(app_url).send().await.unwrap() })
+    };
+    let scan = app.simulate_scan(login["ticket"].as_str().unwrap(), None, None).await;
+    assert_eq!(scan.callback_status, Some(200));
+    let completed = tokio::time::timeout(Duration::from_secs(15), waiting).await.expect("the wait ended").unwrap();
+    assert_eq!(completed.status(), StatusCode::OK);
+    assert_eq!(completed.json::<Value>().await.unwrap()["status"], "completed");
     // The daily message quota lives in Redis: without it a message is refused, not free,
     // and the failure is counted for the alert.
     let path = format!("/api/v1/companion/conversations/{conversation}/messages");

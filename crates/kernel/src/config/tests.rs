@@ -1,4 +1,5 @@
 use super::*;
+use crate::Secret;
 
 #[test]
 fn local_defaults_are_valid() {

@@ -27,6 +27,8 @@ pub use routes::posts::read_post_form;
 mod safety;
 mod store;
 mod text;
+#[doc(hidden)] // public for the fuzz targets (fuzz/)
+pub use text::render_html;
 mod user_content;
 mod views;
 

@@ -161,9 +161,15 @@ impl Identity {
         // WeChat suggests FromUserName + CreateTime; the ticket tells two quick scans of
         // different codes apart, while a retry of one event repeats all three.
         let dedupe_key = format!("wechat:event:{}:{}:{}", scan.openid, scan.create_time, scan.ticket);
-        if !kv.set_if_absent(&dedupe_key, "1", EVENT_DEDUPE_TTL).await? {
-            self.inner.metrics.wechat_event("duplicate");
-            return Ok("success".to_owned());
+        match kv.set_if_absent(&dedupe_key, "1", EVENT_DEDUPE_TTL).await {
+            Ok(true) => {}
+            Ok(false) => {
+                self.inner.metrics.wechat_event("duplicate");
+                return Ok("success".to_owned());
+            }
+            // Without the store, a retried event reaches the database, which accepts a
+            // scan once: the retry at most gets the "already used" reply.
+            Err(error) => tracing::warn!(error = format!("{error:#}"), "scan dedupe unavailable; going on without it"),
         }
         let outcome = self
             .inner

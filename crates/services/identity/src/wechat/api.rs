@@ -61,8 +61,11 @@ impl WechatApi {
     /// The access token, from the shared cache or a fresh `stable_token` call.
     async fn access_token(&self, force_refresh: bool) -> anyhow::Result<String> {
         if !force_refresh {
-            if let Some(token) = self.kv.get(&self.token_key()).await? {
-                return Ok(token);
+            match self.kv.get(&self.token_key()).await {
+                Ok(Some(token)) => return Ok(token),
+                Ok(None) => {}
+                // `stable_token` hands out the same token again: ask WeChat instead.
+                Err(error) => tracing::warn!(error = format!("{error:#}"), "access token cache unavailable"),
             }
         }
         let request = self.upstream.http().post(format!("{}/cgi-bin/stable_token", self.base_url)).json(&json!({
@@ -84,7 +87,9 @@ impl WechatApi {
         };
         // Refresh five minutes early: WeChat keeps the old token valid that long.
         let ttl = Duration::from_secs(expires_in.saturating_sub(300).max(60));
-        self.kv.set(&self.token_key(), &token, ttl).await?;
+        if let Err(error) = self.kv.set(&self.token_key(), &token, ttl).await {
+            tracing::warn!(error = format!("{error:#}"), "access token not cached");
+        }
         Ok(token)
     }
 
