@@ -88,7 +88,7 @@ async fn each_channel_pays_once_and_renewals_stack() {
         .await
         .unwrap();
     assert_eq!(refreshed["user"]["is_member"], true);
-    let metrics = app.http.get(format!("{}/metrics", app.staff)).send().await.unwrap().text().await.unwrap();
+    let metrics = app.metrics().await;
     assert!(metrics.contains("yujie_billing_orders_paid_total{channel=\"alipay\"} 1"), "{metrics}");
     assert!(metrics.contains("yujie_billing_orders_created_total{channel=\"wechatpay\"} 1"));
     for channel in ["alipay", "wechatpay"] {
@@ -138,7 +138,7 @@ async fn reconciliation_fulfils_an_order_whose_notification_was_dropped() {
         let expected = app.platform.clock.now_ms() + 30 * DAY_MS;
         assert!((until - expected).abs() < 60_000);
     }
-    let metrics = app.http.get(format!("{}/metrics", app.staff)).send().await.unwrap().text().await.unwrap();
+    let metrics = app.metrics().await;
     for channel in ["alipay", "wechatpay"] {
         let found = format!("yujie_billing_reconciled_orders_total{{channel=\"{channel}\"}} 1");
         assert!(metrics.contains(&found), "{metrics}");

@@ -45,7 +45,7 @@ async fn a_paid_order_whose_extension_failed_is_granted_once_by_reconciliation()
     assert_eq!(app.order_state(&user, order_id).await["state"], "paid");
     assert_eq!(app.member_until(&user.user_id).await, None);
     assert_eq!(app.count("membership_grants").await, 0);
-    let metrics = cut_off.http.get(format!("{}/metrics", cut_off.staff)).send().await.unwrap().text().await.unwrap();
+    let metrics = cut_off.metrics().await;
     assert!(
         metrics.contains("yujie_billing_notifications_total{channel=\"wechatpay\",outcome=\"failed\"} 1"),
         "{metrics}"

@@ -59,7 +59,7 @@ async fn forged_tampered_stale_or_foreign_wechatpay_notifications_change_nothing
         assert_eq!(app.member_until(&user.user_id).await, None, "{case}");
     }
     assert_eq!(app.order_state(&user, order["id"].as_str().unwrap()).await["state"], "pending");
-    let metrics = app.http.get(format!("{}/metrics", app.staff)).send().await.unwrap().text().await.unwrap();
+    let metrics = app.metrics().await;
     for outcome in ["bad_signature", "invalid"] {
         let counted = format!("yujie_billing_notifications_total{{channel=\"wechatpay\",outcome=\"{outcome}\"}}");
         assert!(metrics.contains(&counted), "{metrics}");

@@ -52,7 +52,7 @@ async fn two_hundred_concurrent_sends_grant_exactly_the_daily_twenty() {
     let refused = statuses.iter().filter(|status| **status == StatusCode::TOO_MANY_REQUESTS).count();
     assert_eq!((granted, refused), (20, 180), "{statuses:?}");
     assert_eq!(app.quota(&fan.access_token).await["messages_left"], 0);
-    let metrics = app.http.get(format!("{}/metrics", app.staff)).send().await.unwrap().text().await.unwrap();
+    let metrics = app.metrics().await;
     assert!(metrics.contains("yujie_companion_messages_total 20\n"), "{metrics}");
 }
 

@@ -60,7 +60,7 @@ async fn a_new_post_becomes_citable_and_a_removed_one_leaves_the_knowledge_base(
     assert!(gone.is_some(), "the deleted post is still at the provider");
 
     // The lag is measured and exported.
-    let metrics = app.http.get(format!("{}/metrics", app.staff)).send().await.unwrap().text().await.unwrap();
+    let metrics = app.metrics().await;
     let count_line =
         metrics.lines().find(|line| line.starts_with("yujie_companion_knowledge_sync_lag_seconds_count")).unwrap();
     let count: f64 = count_line.rsplit(' ').next().unwrap().parse().unwrap();
@@ -185,7 +185,7 @@ async fn uploads_that_keep_failing_back_off_and_are_marked_failed_without_blocki
     })
     .await;
     assert!(applied.is_some(), "the feed stopped behind a failing upload");
-    let metrics = app.http.get(format!("{}/metrics", app.staff)).send().await.unwrap().text().await.unwrap();
+    let metrics = app.metrics().await;
     let failures =
         metrics.lines().find(|line| line.starts_with("yujie_companion_knowledge_sync_failures_total")).unwrap();
     let failures: f64 = failures.rsplit(' ').next().unwrap().parse().unwrap();

@@ -101,7 +101,7 @@ async fn a_call_starts_with_a_token_and_ends_with_its_seconds_accounted() {
     // Hanging up again changes nothing; a new call may start.
     let again: Value = app.hang_up(&fan.access_token, call_id).await.json().await.unwrap();
     assert_eq!(again["used_secs"], used);
-    let metrics = app.http.get(format!("{}/metrics", app.staff)).send().await.unwrap().text().await.unwrap();
+    let metrics = app.metrics().await;
     assert!(metrics.contains(&format!("yujie_companion_voice_seconds_total {used}\n")), "{metrics}");
     assert_eq!(app.start_call(&fan.access_token, &persona).await.status(), StatusCode::CREATED);
 }

@@ -100,7 +100,7 @@ async fn an_oversize_upload_is_refused_without_growing_memory() {
         // The server may close the connection while the client is still sending; then
         // the refusal must already have been answered, which the server counts.
         Err(error) => {
-            let metrics = app.http.get(format!("{}/metrics", app.staff)).send().await.unwrap().text().await.unwrap();
+            let metrics = app.metrics().await;
             let refused = metrics.lines().any(|line| {
                 line.starts_with("yujie_http_requests_total{")
                     && line.contains("route=\"/api/v1/personas/{persona_id}/photos\"")

@@ -62,6 +62,24 @@ async fn seen(app: &TestApp, path: &str, token: Option<&str>) -> (Value, Vec<Vec
     (body, images)
 }
 
+/// The pages compared before and after the move: the buyer's own, a persona's, a post's
+/// and the feed.
+async fn pages(app: &TestApp, token: Option<&str>, persona_id: &str, post_id: &str) -> Vec<(Value, Vec<Vec<u8>>)> {
+    let own = [("/api/v1/me".to_owned(), token), ("/api/v1/billing/orders".to_owned(), token)];
+    let public = [
+        format!("/api/v1/personas/{persona_id}"),
+        format!("/api/v1/personas/{persona_id}/posts"),
+        format!("/api/v1/posts/{post_id}/comments"),
+        "/api/v1/posts?sort=new".to_owned(),
+    ];
+    let detail = (format!("/api/v1/posts/{post_id}"), token);
+    let mut seen_pages = Vec::new();
+    for (path, token) in own.into_iter().chain(public.into_iter().map(|path| (path, None))).chain([detail]) {
+        seen_pages.push(seen(app, &path, token).await);
+    }
+    seen_pages
+}
+
 #[tokio::test]
 async fn an_sqlite_installation_moves_to_another_backend_with_everything_in_place() {
     let source_backend = Arc::new(TestBackend::new().await);
@@ -97,15 +115,7 @@ async fn an_sqlite_installation_moves_to_another_backend_with_everything_in_plac
     // Feed pages may show counts up to 1 s old (the shared page cache): let them settle.
     tokio::time::sleep(std::time::Duration::from_millis(1_500)).await;
     let token = Some(buyer.access_token.as_str());
-    let before = [
-        seen(&source, "/api/v1/me", token).await,
-        seen(&source, "/api/v1/billing/orders", token).await,
-        seen(&source, &format!("/api/v1/personas/{persona_id}"), None).await,
-        seen(&source, &format!("/api/v1/personas/{persona_id}/posts"), None).await,
-        seen(&source, &format!("/api/v1/posts/{post_id}"), token).await,
-        seen(&source, &format!("/api/v1/posts/{post_id}/comments"), None).await,
-        seen(&source, "/api/v1/posts?sort=new", None).await,
-    ];
+    let before = pages(&source, token, persona_id, &post_id).await;
     assert!(before.iter().map(|(_, images)| images.len()).sum::<usize>() >= 3, "images are compared");
     let mut counts = Vec::new();
     for table in TABLES {
@@ -125,15 +135,7 @@ async fn an_sqlite_installation_moves_to_another_backend_with_everything_in_plac
     assert!(exported_again.to_string().contains("not empty"), "{exported_again}");
 
     let target = spawn_on(target_backend, Clock::system(), ServiceSet::all(), |_| {}).await;
-    let after = [
-        seen(&target, "/api/v1/me", token).await,
-        seen(&target, "/api/v1/billing/orders", token).await,
-        seen(&target, &format!("/api/v1/personas/{persona_id}"), None).await,
-        seen(&target, &format!("/api/v1/personas/{persona_id}/posts"), None).await,
-        seen(&target, &format!("/api/v1/posts/{post_id}"), token).await,
-        seen(&target, &format!("/api/v1/posts/{post_id}/comments"), None).await,
-        seen(&target, "/api/v1/posts?sort=new", None).await,
-    ];
+    let after = pages(&target, token, persona_id, &post_id).await;
     for ((before, before_images), (after, after_images)) in before.iter().zip(&after) {
         assert_eq!(before, after);
         assert!(before_images == after_images, "the images are the same bytes");

@@ -165,6 +165,11 @@ impl TestApp {
         }
     }
 
+    /// The staff listener's Prometheus exposition.
+    pub async fn metrics(&self) -> String {
+        self.http.get(format!("{}/metrics", self.staff)).send().await.unwrap().text().await.unwrap()
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.public)
     }

@@ -46,12 +46,6 @@ impl ThrowawayRedis {
     }
 }
 
-impl TestApp {
-    async fn metrics(&self) -> String {
-        self.http.get(format!("{}/metrics", self.staff)).send().await.unwrap().text().await.unwrap()
-    }
-}
-
 impl Drop for ThrowawayRedis {
     fn drop(&mut self) {
         let _ = self.child.kill();

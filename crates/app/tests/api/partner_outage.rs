@@ -10,7 +10,7 @@ use reqwest::{header::RETRY_AFTER, Response, StatusCode};
 use serde_json::{json, Value};
 use yujie_kernel::Config;
 
-use crate::helpers::{assert_problem, spawn_with, SilentServer, TestApp};
+use crate::helpers::{assert_problem, spawn_with, SilentServer};
 
 const TIMEOUT_MS: u64 = 300;
 
@@ -58,6 +58,14 @@ async fn a_silent_wechat_fails_sign_in_promptly_and_then_is_left_alone() {
     let problem = fails_then_breaks(&wechat, || app.post_json("/api/v1/auth/wechat/logins", None, &empty)).await;
     assert_eq!(problem["detail"], "WeChat did not create a QR code; try again");
     assert_eq!(app.count("login_attempts").await, 0, "no attempt is stored without a QR code");
+    // Counted per partner and outcome.
+    let metrics = app.metrics().await;
+    let counted = |upstream: &str, outcome: &str| {
+        let series = format!("yujie_upstream_calls_total{{upstream=\"{upstream}\",outcome=\"{outcome}\"}}");
+        metrics.lines().any(|line| line.starts_with(&series) && !line.ends_with(" 0"))
+    };
+    assert!(counted("wechat", "timed_out") && counted("wechat", "refused"), "{metrics}");
+    assert!(!counted("wechatpay", "refused"), "{metrics}");
 }
 
 #[tokio::test]
@@ -97,29 +105,4 @@ async fn a_silent_ai_provider_fails_the_message_promptly_and_gives_it_back() {
     let send = || app.send_message(&token, &conversation, "你好");
     fails_then_breaks(&provider, send).await;
     assert_eq!(app.quota(&member.access_token).await["messages_left"], 2000, "no message was used");
-}
-
-impl TestApp {
-    /// Whether `/metrics` counts `outcome` calls to `upstream`.
-    async fn counts_upstream_calls(&self, upstream: &str, outcome: &str) -> bool {
-        let metrics = self.http.get(format!("{}/metrics", self.staff)).send().await.unwrap().text().await.unwrap();
-        let series = format!("yujie_upstream_calls_total{{upstream=\"{upstream}\",outcome=\"{outcome}\"}}");
-        metrics.lines().any(|line| line.starts_with(&series) && !line.ends_with(" 0"))
-    }
-}
-
-#[tokio::test]
-async fn breaker_refusals_are_counted_per_partner() {
-    let wechat = SilentServer::start().await;
-    let api_base = wechat.url.clone();
-    let app = spawn_with(|config| {
-        impatient(config);
-        config.wechat.api_base = api_base;
-    })
-    .await;
-    let empty = json!({});
-    fails_then_breaks(&wechat, || app.post_json("/api/v1/auth/wechat/logins", None, &empty)).await;
-    assert!(app.counts_upstream_calls("wechat", "timed_out").await);
-    assert!(app.counts_upstream_calls("wechat", "refused").await);
-    assert!(!app.counts_upstream_calls("wechatpay", "refused").await);
 }

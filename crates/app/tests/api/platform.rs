@@ -25,7 +25,7 @@ async fn metrics_are_labelled_by_route_and_served_only_to_staff() {
     app.get("/api/v1/auth/wechat/logins/some-id-2?timeout_secs=0", None).await;
     app.sign_in().await;
     assert_eq!(app.get("/metrics", None).await.status(), StatusCode::NOT_FOUND);
-    let text = app.http.get(format!("{}/metrics", app.staff)).send().await.unwrap().text().await.unwrap();
+    let text = app.metrics().await;
     assert!(
         text.contains(r#"yujie_http_requests_total{listener="public",method="GET",route="/api/v1/auth/wechat/logins/{login_id}",status="404"} 2"#),
         "{text}"
@@ -43,7 +43,7 @@ async fn invented_methods_and_unknown_paths_do_not_grow_metric_series() {
         let method = reqwest::Method::from_bytes(format!("R{n}XYZ").as_bytes()).unwrap();
         app.http.request(method, app.url(&format!("/api/v1/nothing/{n}"))).send().await.unwrap();
     }
-    let text = app.http.get(format!("{}/metrics", app.staff)).send().await.unwrap().text().await.unwrap();
+    let text = app.metrics().await;
     assert!(!text.contains("XYZ") && !text.contains("/api/v1/nothing"), "{text}");
     assert!(
         text.contains(
