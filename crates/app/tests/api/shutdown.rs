@@ -3,7 +3,13 @@
 //! acknowledged one is stored, an open event stream ends at once with a `retry:` hint,
 //! and the listener stops accepting.
 
-use std::{sync::Arc, time::Duration};
+use std::{
+    sync::{
+        atomic::{AtomicI64, Ordering},
+        Arc,
+    },
+    time::Duration,
+};
 
 use reqwest::StatusCode;
 use serde_json::json;
@@ -25,17 +31,35 @@ async fn sigterm_during_a_burst_of_writes_keeps_every_acknowledged_one() {
     let stream = app.http.get(app.url(&events)).send().await.unwrap();
     assert_eq!(stream.status(), StatusCode::OK);
 
-    let writes: Vec<_> = (0..60)
-        .map(|index| {
-            let request = app
-                .http
-                .post(app.url("/api/v1/personas"))
-                .bearer_auth(&session.access_token)
-                .json(&json!({ "name": format!("停机测试{index}") }));
-            tokio::spawn(async move { request.send().await.map(|response| response.status()) })
+    // Eight writers keep writing until the instance stops answering, so the signal lands
+    // in the middle of the burst however fast or slow the database is.
+    let acknowledged = Arc::new(AtomicI64::new(0));
+    let writers: Vec<_> = (0..8)
+        .map(|writer| {
+            let (http, url, token) = (app.http.clone(), app.url("/api/v1/personas"), session.access_token.clone());
+            let acknowledged = acknowledged.clone();
+            tokio::spawn(async move {
+                for index in 0..500 {
+                    let name = format!("停机测试{writer}-{index}");
+                    match http.post(&url).bearer_auth(&token).json(&json!({ "name": name })).send().await {
+                        Ok(response) if response.status() == StatusCode::CREATED => {
+                            acknowledged.fetch_add(1, Ordering::SeqCst);
+                        }
+                        Ok(response) => panic!("a write was answered {}", response.status()),
+                        Err(_) => return 1,
+                    }
+                }
+                0
+            })
         })
         .collect();
-    tokio::time::sleep(Duration::from_millis(30)).await;
+    tokio::time::timeout(Duration::from_secs(10), async {
+        while acknowledged.load(Ordering::SeqCst) < 8 {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    })
+    .await
+    .expect("the burst got under way");
     let terminated =
         std::process::Command::new("kill").args(["-TERM", &std::process::id().to_string()]).status().unwrap();
     assert!(terminated.success());
@@ -43,16 +67,12 @@ async fn sigterm_during_a_burst_of_writes_keeps_every_acknowledged_one() {
     // The open stream ends at once, telling the client when to reconnect.
     let body = tokio::time::timeout(Duration::from_secs(5), stream.text()).await.expect("the stream ended").unwrap();
     assert!(body.contains("retry: 2000"), "{body}");
-    let mut acknowledged = 0;
-    let mut refused = 0;
-    for write in writes {
-        match write.await.unwrap() {
-            Ok(StatusCode::CREATED) => acknowledged += 1,
-            Ok(status) => panic!("a write was answered {status}"),
-            Err(_) => refused += 1,
-        }
+    let mut refused = 0_i64;
+    for writer in writers {
+        refused += writer.await.unwrap();
     }
-    assert!(acknowledged > 0, "the burst was under way when the signal came");
+    assert_eq!(refused, 8, "every writer was still writing when the listener stopped");
+    let acknowledged = acknowledged.load(Ordering::SeqCst);
     let after = reqwest::Client::new().get(app.url("/healthz")).send().await;
     assert!(after.is_err(), "the listener no longer accepts");
 
