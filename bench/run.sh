@@ -20,6 +20,11 @@ cargo build --release -q -p yujie -p yujie-bench-ceiling
 export YUJIE_PUBLIC__BIND=127.0.0.1:$PORT YUJIE_STAFF__BIND=127.0.0.1:$STAFF_PORT
 export YUJIE_STORAGE__LOCAL_DIR=$work/objects YUJIE_LOG__FILTER=warn
 export YUJIE_BILLING__LOCAL_KEYS_FILE=$work/keys.json
+# The wait measurements open a thousand sign-ins from one address.
+export YUJIE_HTTP__MAX_WAITS_PER_CLIENT=2000
+export YUJIE_HTTP__RATE_LIMITS__LOGIN_QR="{limit=100000,window_secs=60}"
+export YUJIE_HTTP__RATE_LIMITS__LOGIN_WAIT="{limit=100000,window_secs=60}"
+ulimit -n 8192
 if [ "$backend" = sqlite ]; then
   export YUJIE_DATABASE__URL="sqlite://$work/bench.db?mode=rwc"
   ./target/release/yujie migrate
@@ -60,15 +65,27 @@ post=00000000-0000-7000-c000-000000050000
 
 hot="/api/v1/posts?sort=hot&limit=20"
 curl -sf "$api$hot" >"$work/page.json"
+# The signed-in user likes every fourth post of the hot page, so the signed-in run writes
+# reactions into the shared page (a viewer who reacted to none is served it as is).
+for id in $(python3 -c 'import json,sys; print(" ".join(p["id"] for p in json.load(open(sys.argv[1]))["items"][::4]))' "$work/page.json"); do
+  curl -sf -XPUT "$api/api/v1/posts/$id/reaction" -H "authorization: Bearer $token" \
+    -H 'content-type: application/json' -d '{"reaction":"like"}' >/dev/null
+done
+sleep 1.1
+curl -sf "$api$hot" >"$work/page.json"
+# What the hot page weighs on the wire, as is and in each coding a browser accepts.
+size() { curl -sf -o /dev/null -w '%{size_download}' "$@" "$api$hot"; }
+page_bytes="$(size) B as is, $(size -H 'accept-encoding: gzip') B gzip, $(size -H 'accept-encoding: br') B Brotli"
 ./target/release/yujie-bench-ceiling "$work/page.json" $CEILING_PORT &
 for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$CEILING_PORT/" >/dev/null && break; sleep 0.1; done
 
-# name | url | extra wrk args | target share of the ceiling (%)
+# name | url | request header (auth: the signed-in user's token) | target share of the ceiling (%)
 runs=(
   "ceiling (bare axum, same bytes)|http://127.0.0.1:$CEILING_PORT/||"
   "hot feed, anonymous, page of 20|$api$hot||20"
+  "hot feed, anonymous, Brotli|$api$hot|accept-encoding: br|20"
   "new feed, anonymous, 50 pages deep|$api/api/v1/posts?sort=new&limit=20&cursor=$cursor||20"
-  "hot feed, signed in|$api$hot|-H authorization:Bearer_TOKEN|10"
+  "hot feed, signed in (5 own likes on the page)|$api$hot|auth|10"
   "post detail|$api/api/v1/posts/$post||10"
   "comments of a post, page of 20|$api/api/v1/posts/$post/comments||10"
 )
@@ -76,7 +93,9 @@ out=bench/results-$backend.md
 {
   echo "# Results on $backend ($(date -u +%Y-%m-%d), wrk -t2 -c16 -d$DURATION, $(nproc) cores)"
   echo
-  echo "Sizes: USERS=${USERS:-10000} PERSONAS=${PERSONAS:-1000} POSTS=${POSTS:-100000} COMMENTS_PER_POST=${COMMENTS_PER_POST:-2}; page bytes $(wc -c <"$work/page.json")."
+  echo "Sizes: USERS=${USERS:-10000} PERSONAS=${PERSONAS:-1000} POSTS=${POSTS:-100000} COMMENTS_PER_POST=${COMMENTS_PER_POST:-2}."
+  echo
+  echo "The hot page of 20: $page_bytes."
   echo
   echo "Cold start of \`yujie serve\` (spawn to first \`/healthz\` 200, migrations applied): $cold_start_ms ms (target < 1,000);"
   echo "idle RSS one second later: $idle_rss_mb MB (target < 50)."
@@ -86,9 +105,12 @@ out=bench/results-$backend.md
 } >"$out"
 ceiling=0
 for run in "${runs[@]}"; do
-  IFS='|' read -r name url extra target <<<"$run"
+  IFS='|' read -r name url header target <<<"$run"
   args=()
-  [ -n "$extra" ] && args=(-H "authorization: Bearer $token")
+  case "$header" in
+    auth) args=(-H "authorization: Bearer $token") ;;
+    ?*) args=(-H "$header") ;;
+  esac
   result=$(wrk -t2 -c16 -d"$DURATION" --latency "${args[@]}" "$url")
   rps=$(echo "$result" | awk '/Requests\/sec/ {printf "%d", $2}')
   p50=$(echo "$result" | awk '$1 == "50%" {print $2}')
@@ -105,4 +127,19 @@ for run in "${runs[@]}"; do
   fi
   echo "$name: $rps req/s, p99 $p99" >&2
 done
+{
+  echo
+  python3 bench/waits.py sse-rss "$api" "$serve_pid" 1000 | sed 's/^/Memory: /'
+} >>"$out"
+if [ "$backend" = mariadb ]; then
+  # A second instance on the same MariaDB and Redis: WeChat's callback reaches it while
+  # the client waits on the first.
+  YUJIE_PUBLIC__BIND=127.0.0.1:18082 YUJIE_STAFF__BIND=127.0.0.1:18083 ./target/release/yujie serve >"$work/serve-b.log" 2>&1 &
+  for _ in $(seq 1 1000); do curl -sf "http://127.0.0.1:18082/healthz" >/dev/null && break; sleep 0.01; done
+  {
+    echo
+    python3 bench/waits.py release "$api" http://127.0.0.1:18082 200 | sed 's/^/Sign-in: /'
+    echo "(target p99 < 50 ms)"
+  } >>"$out"
+fi
 echo "wrote $out" >&2

@@ -25,7 +25,7 @@ case "${1:-build}" in
     npm run typecheck
     npm test
     npm run bundle
-    npx playwright test
+    npm run e2e
     ;;
   *)
     echo "usage: scripts/web.sh build|check" >&2

@@ -106,4 +106,15 @@ test('a moderator removes a reported post, an admin bans its author for 7 days, 
     await expect(rows.nth(1)).toContainText('站外引流广告')
     await shot(staff, info, 'console-audit')
   })
+
+  await test.step('the console speaks English on request, and remembers it', async () => {
+    await staff.locator('label.el-radio-button', { hasText: 'English' }).click()
+    await expect(staff.getByRole('menuitem', { name: 'Report queue' })).toBeVisible()
+    await expect(staff.getByRole('menuitem', { name: 'Audit log' })).toBeVisible()
+    await staff.reload()
+    await expect(staff.getByRole('menuitem', { name: 'Audit log' })).toBeVisible()
+    await shot(staff, info, 'console-audit-english')
+    await staff.locator('label.el-radio-button', { hasText: '中文' }).click()
+    await expect(staff.getByRole('menuitem', { name: '审计日志' })).toBeVisible()
+  })
 })

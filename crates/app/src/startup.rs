@@ -199,15 +199,20 @@ fn assemble(platform: &Platform, parts: Vec<ServiceRoutes>) -> (Router, Router, 
         staff = staff.nest_service("/staff", console);
     }
     // The staff listener is intranet-only, so Prometheus scrapes it without a token.
-    // Each scrape asks the key-value store (bounded at 1 s) for `yujie_kv_up`: /readyz
-    // stays ready without Redis, so this is how an outage is seen.
-    let (metrics, kv) = (platform.metrics.clone(), platform.kv.clone());
+    // Each scrape asks the database and the key-value store (each bounded) whether they
+    // answer: `yujie_db_up` is what /readyz decides on, and `yujie_kv_up` is how a Redis
+    // outage is seen, since /readyz stays ready without it.
+    let (metrics, db, kv) = (platform.metrics.clone(), platform.db.clone(), platform.kv.clone());
+    let db_up = prometheus_client::metrics::gauge::Gauge::<i64>::default();
     let kv_up = prometheus_client::metrics::gauge::Gauge::<i64>::default();
+    metrics.register("db_up", "1 when the database answered at the last scrape, else 0", db_up.clone());
     metrics.register("kv_up", "1 when the key-value store answered at the last scrape, else 0", kv_up.clone());
     staff = staff.fallback(not_found).route(
         "/metrics",
         get(move || async move {
-            kv_up.set(i64::from(kv.ping().await.is_ok()));
+            let (database, store) = tokio::join!(db.ping(), kv.ping());
+            db_up.set(i64::from(database.is_ok()));
+            kv_up.set(i64::from(store.is_ok()));
             (
                 [(axum::http::header::CONTENT_TYPE, "application/openmetrics-text; version=1.0.0; charset=utf-8")],
                 metrics.render(),

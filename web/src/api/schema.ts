@@ -1144,10 +1144,15 @@ export interface components {
             like_count: number;
             my_reaction?: null | components["schemas"]["ReactionValue"];
             persona?: null | components["schemas"]["PersonaRef"];
-            /** @description The plain text as written. */
+            /** @description The plain text as written; in lists, its first 140 characters (`PREVIEW_CHARS`). */
             text: string;
-            /** @description The text as safe HTML: escaped, line breaks as `<br>`, http(s) links as anchors. */
-            text_html: string;
+            /**
+             * @description The whole text as safe HTML (escaped, line breaks as `<br>`, http(s) links as
+             *     anchors), on the post's own page only: lists leave it out.
+             */
+            text_html?: string | null;
+            /** @description True when `text` is a list's preview of a longer text. */
+            text_truncated: boolean;
             title: string;
         };
         /** @description The problem+json body. */

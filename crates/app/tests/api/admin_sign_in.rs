@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use crate::{
     admin_helpers::{location, no_redirects},
-    helpers::{spawn_app, spawn_with},
+    helpers::{assert_problem, spawn_app, spawn_with},
 };
 
 #[tokio::test]
@@ -115,6 +115,27 @@ async fn an_idle_session_times_out() {
     assert_eq!(staff.send(&app, Method::GET, "/me", None, true).await.status(), StatusCode::OK);
     tokio::time::sleep(Duration::from_millis(1600)).await;
     assert_eq!(staff.send(&app, Method::GET, "/me", None, true).await.status(), StatusCode::UNAUTHORIZED);
+}
+
+/// A session in use every few minutes still ends at its absolute lifetime.
+#[tokio::test]
+async fn a_session_in_use_ends_at_its_absolute_lifetime() {
+    let app = spawn_with(|config| {
+        config.admin.session_idle_secs = 600;
+        config.admin.session_absolute_secs = 3600;
+    })
+    .await;
+    let staff = app.staff_sign_in("staff-moderator").await;
+    for _ in 0..7 {
+        app.platform.clock.advance(Duration::from_secs(500));
+        assert_eq!(staff.send(&app, Method::GET, "/me", None, true).await.status(), StatusCode::OK);
+    }
+    app.platform.clock.advance(Duration::from_secs(200));
+    let ended = staff.send(&app, Method::GET, "/me", None, true).await;
+    let body = assert_problem(ended, StatusCode::UNAUTHORIZED, "unauthenticated").await;
+    assert_eq!(body["detail"], "the staff session expired");
+    let again = staff.send(&app, Method::GET, "/me", None, true).await;
+    assert_eq!(again.status(), StatusCode::UNAUTHORIZED, "the ended session is gone");
 }
 
 #[tokio::test]

@@ -2,6 +2,7 @@
 //! by default, and on MariaDB + Redis with `YUJIE_TEST_BACKEND=mysql`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod admin_audit;
 mod admin_console;
 mod admin_helpers;
 mod companion_helpers;
@@ -36,6 +37,7 @@ mod content_discussion;
 mod content_feed;
 mod content_feed_cache;
 mod content_own_posts;
+mod content_page_size;
 mod content_personas;
 mod content_photos;
 mod content_posts;

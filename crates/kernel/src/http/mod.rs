@@ -1,6 +1,7 @@
 //! The HTTP stack every listener shares.
 
 mod client_ip;
+mod encoding;
 mod extract;
 mod observe;
 pub mod rate_limit;
@@ -16,6 +17,7 @@ use axum::{
     Json, Router,
 };
 pub use client_ip::client_ip;
+pub use encoding::{json_response, Coding, Precompressed};
 pub use extract::{body_rejection, parse_json, parse_value, ApiBytes, ApiJson, ApiMultipart, ApiQuery};
 pub use observe::{HttpMetrics, ObserveState};
 use tower_http::{
@@ -52,7 +54,7 @@ impl Listener {
 }
 
 /// Wraps a listener's routes with the shared middleware: request ids, request logs,
-/// metrics, CORS (public only), body limits and the problem+json answer to a wrong
+/// metrics, CORS (public only), body limits, gzip/Brotli when the client accepts it, and the problem+json answer to a wrong
 /// method. The caller sets the fallback for unknown paths first (`not_found`, or the web
 /// app on the public listener), so the middleware covers it too.
 pub fn finish(router: Router, platform: &Platform, listener: Listener, metrics: &HttpMetrics) -> Router {
@@ -63,7 +65,8 @@ pub fn finish(router: Router, platform: &Platform, listener: Listener, metrics: 
         .method_not_allowed_fallback(method_not_allowed)
         .layer(axum::middleware::from_fn(request_head_limits))
         .layer(axum::middleware::from_fn_with_state(observe, observe::record))
-        .layer(DefaultBodyLimit::max(platform.config.http.max_body_bytes));
+        .layer(DefaultBodyLimit::max(platform.config.http.max_body_bytes))
+        .layer(encoding::compression());
     if listener == Listener::Public {
         router = router.layer(cors(&platform.config.http.cors_allowed_origins));
     }

@@ -145,7 +145,10 @@ pub async fn audit_log(
 ) -> ApiResult<Json<AuditPage>> {
     staff.require(Role::Moderator)?;
     let limit = query.limit.unwrap_or(50).clamp(1, 200);
-    let items: Vec<AuditEntry> = audit::list(admin.db(), &query, limit).await?;
-    let next_before = (items.len() as i64 == limit).then(|| items.last().map(|item| item.id.clone())).flatten();
+    // One more than asked tells whether another page follows.
+    let mut items: Vec<AuditEntry> = audit::list(admin.db(), &query, limit + 1).await?;
+    let more = items.len() as i64 > limit;
+    items.truncate(limit as usize);
+    let next_before = more.then(|| items.last().map(|item| item.id.clone())).flatten();
     Ok(Json(AuditPage { items, next_before }))
 }

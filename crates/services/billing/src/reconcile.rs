@@ -144,11 +144,13 @@ impl Billing {
     }
 }
 
-/// Runs a pass every `billing.reconcile_interval_secs` until shutdown.
+/// Runs a pass every `billing.reconcile_interval_secs` until shutdown, the first one an
+/// interval after start: at start it would race the notifications this instance is
+/// already handling (harmless, fulfilment is once, but it would call identity twice).
 pub(crate) async fn worker(billing: Billing) -> anyhow::Result<()> {
     let platform = billing.inner.platform.clone();
     let interval = Duration::from_secs(platform.config.billing.reconcile_interval_secs.max(1));
-    let mut ticker = tokio::time::interval(interval);
+    let mut ticker = tokio::time::interval_at(tokio::time::Instant::now() + interval, interval);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tokio::select! {

@@ -69,10 +69,14 @@ pub struct PostView {
     pub persona: Option<PersonaRef>,
     pub author: Option<yujie_identity::UserBrief>,
     pub title: String,
-    /// The plain text as written.
+    /// The plain text as written; in lists, its first 140 characters (`PREVIEW_CHARS`).
     pub text: String,
-    /// The text as safe HTML: escaped, line breaks as `<br>`, http(s) links as anchors.
-    pub text_html: String,
+    /// True when `text` is a list's preview of a longer text.
+    pub text_truncated: bool,
+    /// The whole text as safe HTML (escaped, line breaks as `<br>`, http(s) links as
+    /// anchors), on the post's own page only: lists leave it out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text_html: Option<String>,
     pub event_date: Option<String>,
     pub images: Vec<PostImageView>,
     pub like_count: i64,
@@ -83,6 +87,16 @@ pub struct PostView {
     pub created_at: chrono::DateTime<chrono::Utc>,
     /// Set once the author edits the post.
     pub edited_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// How much of a post's text a list carries.
+pub const PREVIEW_CHARS: usize = 140;
+
+/// A post on its own page, or in a list (a preview of its text, no HTML).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Shape {
+    Whole,
+    Preview,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -250,7 +264,7 @@ impl Content {
 
     pub async fn post_view(&self, post_id: &str, viewer: Option<&CurrentUser>) -> ApiResult<PostView> {
         let post = self.visible_post(post_id).await?;
-        let mut views = self.post_views(vec![post], viewer).await?;
+        let mut views = self.post_views(vec![post], viewer, Shape::Whole).await?;
         views.pop().ok_or_else(|| ApiError::not_found("post"))
     }
 
@@ -271,7 +285,7 @@ impl Content {
         let (rows, next_cursor) = into_page(rows, limit, |last| {
             (if sort == FeedSort::Hot { last.hot_rank } else { last.created_at }, last.id.as_str())
         });
-        Ok(PostPage { items: self.post_views(rows, viewer).await?, next_cursor })
+        Ok(PostPage { items: self.post_views(rows, viewer, Shape::Preview).await?, next_cursor })
     }
 
     /// The user's own visible posts, newest first.
@@ -280,10 +294,15 @@ impl Content {
         let store = &self.inner.store;
         let rows = store.feed(FeedScope::Author, Some(&user.user_id), FeedSort::New, after.as_ref(), limit).await?;
         let (rows, next_cursor) = into_page(rows, limit, |last| (last.created_at, last.id.as_str()));
-        Ok(PostPage { items: self.post_views(rows, Some(user)).await?, next_cursor })
+        Ok(PostPage { items: self.post_views(rows, Some(user), Shape::Preview).await?, next_cursor })
     }
 
-    async fn post_views(&self, rows: Vec<PostRow>, viewer: Option<&CurrentUser>) -> ApiResult<Vec<PostView>> {
+    async fn post_views(
+        &self,
+        rows: Vec<PostRow>,
+        viewer: Option<&CurrentUser>,
+        shape: Shape,
+    ) -> ApiResult<Vec<PostView>> {
         let store = &self.inner.store;
         let authors: Authors = self.authors(rows.iter().map(|row| row.author_id.clone())).await?;
         let persona_ids: Vec<String> = rows.iter().map(|row| row.persona_id.clone()).collect();
@@ -305,18 +324,24 @@ impl Content {
                     height: image.height,
                 });
             }
+            let text_html = (shape == Shape::Whole).then(|| render_html(&row.body));
+            let (text, text_truncated) = match shape {
+                Shape::Whole => (row.body, false),
+                Shape::Preview => preview(row.body),
+            };
             views.push(PostView {
                 persona: personas
                     .get(&row.persona_id)
                     .map(|name| PersonaRef { id: row.persona_id.clone(), name: name.clone() }),
                 author: authors.get(&row.author_id),
-                text_html: render_html(&row.body),
+                text_html,
+                text_truncated,
                 my_reaction: mine.get(&row.id).copied().and_then(ReactionValue::from_stored),
                 created_at: millis_to_datetime(row.created_at),
                 edited_at: row.edited_at.map(millis_to_datetime),
                 id: row.id,
                 title: row.title,
-                text: row.body,
+                text,
                 event_date: row.event_date,
                 images,
                 like_count: row.like_count,
@@ -331,4 +356,30 @@ impl Content {
 /// A post's stored image list. Unreadable JSON is a defect of ours: a 500, not an empty list.
 fn stored_images(json: &str) -> ApiResult<Vec<StoredImage>> {
     serde_json::from_str(json).map_err(|error| ApiError::internal(anyhow::anyhow!("stored post images: {error}")))
+}
+
+/// A list's preview of a text: its first [`PREVIEW_CHARS`] characters, and whether
+/// anything was cut.
+fn preview(mut text: String) -> (String, bool) {
+    match text.char_indices().nth(PREVIEW_CHARS) {
+        Some((end, _)) => {
+            text.truncate(end);
+            (text, true)
+        }
+        None => (text, false),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_preview_is_the_first_characters_and_says_when_it_cut() {
+        assert_eq!(preview("短".to_owned()), ("短".to_owned(), false));
+        let exact = "米".repeat(PREVIEW_CHARS);
+        assert_eq!(preview(exact.clone()), (exact.clone(), false));
+        let (cut, truncated) = preview(format!("{exact}兰🌸"));
+        assert_eq!((cut, truncated), (exact, true));
+    }
 }

@@ -106,6 +106,7 @@ async fn with_the_database_down_requests_get_a_prompt_503_and_the_instance_recov
     assert_eq!(ready.status(), StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(ready.json::<Value>().await.unwrap()["checks"]["database"], "down");
     assert_eq!(app.get("/healthz", None).await.status(), StatusCode::OK);
+    assert!(app.metrics().await.contains("yujie_db_up 0"), "the scrape says the database is down");
     // A payment notification is refused, so WeChat Pay delivers it again later.
     let notified = app.wechatpay_notify(&paid.fields, &paid.body).await;
     assert_eq!(notified.status(), StatusCode::INTERNAL_SERVER_ERROR);
@@ -115,6 +116,7 @@ async fn with_the_database_down_requests_get_a_prompt_503_and_the_instance_recov
     let recovered =
         eventually(Duration::from_secs(30), || async { app.get("/readyz", None).await.status() == StatusCode::OK });
     assert!(recovered.await.is_some(), "the instance did not recover without a restart");
+    assert!(app.metrics().await.contains("yujie_db_up 1"));
     let found = app.persona(persona["id"].as_str().unwrap()).await;
     assert_eq!(found.status(), StatusCode::OK, "the write acknowledged before the outage is there");
     let write =

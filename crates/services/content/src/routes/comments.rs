@@ -1,6 +1,6 @@
 use axum::{
     extract::{Path, State},
-    http::{header, StatusCode},
+    http::{HeaderMap, StatusCode},
     response::{IntoResponse, Response},
 };
 use serde::Deserialize;
@@ -43,6 +43,7 @@ pub struct CommentsQuery {
 pub async fn list_comments(
     State(content): State<Content>,
     MaybeUser(viewer): MaybeUser,
+    headers: HeaderMap,
     Path(post_id): Path<String>,
     ApiQuery(query): ApiQuery<CommentsQuery>,
 ) -> ApiResult<Response> {
@@ -56,7 +57,7 @@ pub async fn list_comments(
             let key = format!("comments|{post_id}|{hot}|{}|{limit}", cursor.unwrap_or(""));
             let json =
                 content.cached_discussion(key, content.list_comments(&post_id, hot, cursor, limit, None)).await?;
-            ([(header::CONTENT_TYPE, "application/json")], json).into_response()
+            json.respond(&headers)
         }
     })
 }

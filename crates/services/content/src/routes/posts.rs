@@ -1,6 +1,6 @@
 use axum::{
     extract::{Multipart, Path, State},
-    http::{header, StatusCode},
+    http::{HeaderMap, StatusCode},
     response::{IntoResponse, Response},
 };
 use serde::Deserialize;
@@ -8,7 +8,7 @@ use utoipa::IntoParams;
 use yujie_kernel::{
     auth::{CurrentUser, MaybeUser},
     error::Problem,
-    http::{next_part, once, read_part, read_text_part, ApiJson, ApiMultipart, ApiQuery},
+    http::{json_response, next_part, once, read_part, read_text_part, ApiJson, ApiMultipart, ApiQuery, Coding},
     ApiError, ApiResult, ErrorCode,
 };
 
@@ -45,25 +45,32 @@ pub(super) fn page_limit(limit: Option<i64>) -> ApiResult<i64> {
 pub async fn global_feed(
     State(content): State<Content>,
     MaybeUser(viewer): MaybeUser,
+    headers: HeaderMap,
     ApiQuery(query): ApiQuery<FeedQuery>,
 ) -> ApiResult<Response> {
     let sort = query.sort.unwrap_or_default();
-    feed_answer(&content, None, sort, &query, viewer.as_ref()).await
+    feed_answer(&content, None, sort, &query, viewer.as_ref(), &headers).await
 }
 
-/// A feed page from the shared cache: its bytes for anonymous readers, with the viewer's
-/// own reactions added for signed-in ones.
+/// A feed page from the shared cache: its bytes (compressed once, when accepted) for
+/// anonymous readers and for viewers who reacted to none of its posts, else with the
+/// viewer's own reactions written in.
 async fn feed_answer(
     content: &Content,
     persona_id: Option<&str>,
     sort: FeedSort,
     query: &FeedQuery,
     viewer: Option<&CurrentUser>,
+    headers: &HeaderMap,
 ) -> ApiResult<Response> {
     let cached = content.cached_feed(persona_id, sort, query.cursor.as_deref(), page_limit(query.limit)?).await?;
-    Ok(match viewer {
-        None => ([(header::CONTENT_TYPE, "application/json")], cached.json.clone()).into_response(),
-        Some(viewer) => ApiJson(content.with_reactions(&cached, viewer).await?).into_response(),
+    let mine = match viewer {
+        Some(viewer) => content.with_reactions(&cached, viewer).await?,
+        None => None,
+    };
+    Ok(match mine {
+        Some(json) => json_response(json, Coding::Identity),
+        None => cached.json.respond(headers),
     })
 }
 
@@ -93,12 +100,13 @@ pub async fn own_posts(
 pub async fn persona_feed(
     State(content): State<Content>,
     MaybeUser(viewer): MaybeUser,
+    headers: HeaderMap,
     Path(persona_id): Path<String>,
     ApiQuery(query): ApiQuery<FeedQuery>,
 ) -> ApiResult<Response> {
     let sort = query.sort.unwrap_or_default();
     content.live_persona(&persona_id).await?;
-    feed_answer(&content, Some(&persona_id), sort, &query, viewer.as_ref()).await
+    feed_answer(&content, Some(&persona_id), sort, &query, viewer.as_ref(), &headers).await
 }
 
 #[utoipa::path(get, path = "/posts/{post_id}", tag = "content", security((), ("bearer" = [])), params(("post_id" = String, Path)),
@@ -106,13 +114,14 @@ pub async fn persona_feed(
 pub async fn get_post(
     State(content): State<Content>,
     MaybeUser(viewer): MaybeUser,
+    headers: HeaderMap,
     Path(post_id): Path<String>,
 ) -> ApiResult<Response> {
     Ok(match viewer {
         Some(viewer) => ApiJson(content.post_view(&post_id, Some(&viewer)).await?).into_response(),
         None => {
             let json = content.cached_discussion(format!("post|{post_id}"), content.post_view(&post_id, None)).await?;
-            ([(header::CONTENT_TYPE, "application/json")], json).into_response()
+            json.respond(&headers)
         }
     })
 }
