@@ -145,11 +145,19 @@ async fn a_storage_failure_is_a_server_error_with_a_request_id_in_every_service(
     let body = assert_problem(refused, StatusCode::INTERNAL_SERVER_ERROR, "internal").await;
     assert!(body.get("detail").is_none(), "the cause stays in the log: {body}");
 
+    let staff = app.staff_sign_in("staff-moderator").await;
     app.platform.db.pool().close().await;
-    for (service, path) in
-        [("identity", "/api/v1/me"), ("billing", "/api/v1/billing/orders"), ("content", "/api/v1/me/posts")]
-    {
-        let response = app.get(path, Some(&user.access_token)).await;
+    for (service, path) in [
+        ("identity", "/api/v1/me"),
+        ("billing", "/api/v1/billing/orders"),
+        ("content", "/api/v1/me/posts"),
+        ("companion", "/api/v1/companion/conversations"),
+        ("admin", "/staff/admin/audit"),
+    ] {
+        let response = match service {
+            "admin" => staff.send(&app, reqwest::Method::GET, "/audit", None, true).await,
+            _ => app.get(path, Some(&user.access_token)).await,
+        };
         assert!(request_id(&response).len() >= 32, "{service}: no request id");
         assert_eq!(response.headers()[reqwest::header::RETRY_AFTER], "5", "{service}");
         let body = assert_problem(response, StatusCode::SERVICE_UNAVAILABLE, "unavailable").await;
