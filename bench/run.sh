@@ -4,7 +4,9 @@
 # Builds release, seeds a fresh database (sizes from bench/seed.sh: USERS, PERSONAS,
 # POSTS, COMMENTS_PER_POST), starts `yujie serve` and the ceiling server (a bare axum
 # handler serving the same page bytes from memory) on loopback, loads each with
-# `wrk -t2 -c16 -d$DURATION --latency`, and writes bench/results-<backend>.md.
+# `wrk -t2 -c16 -d$DURATION --latency`, then measures reaction toggles, chat and the
+# message quota (bench/chat.py), idle event streams and, on mariadb, a sign-in released
+# across two instances (bench/waits.py), and writes bench/results-<backend>.md.
 # Needs wrk (Debian: apt-get install wrk), sqlite3 or the mariadb client, and for
 # mariadb a server at $MYSQL_URL (default root@127.0.0.1:3306) and Redis at $REDIS_URL.
 set -euo pipefail
@@ -12,6 +14,7 @@ cd "$(dirname "$0")/.."
 backend=${1:-sqlite}
 DURATION=${DURATION:-10s}
 PORT=18080 STAFF_PORT=18081 CEILING_PORT=18090
+CHAT_LIMIT=200
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 command -v wrk >/dev/null || { echo "bench needs wrk (apt-get install wrk)" >&2; exit 1; }
@@ -24,6 +27,10 @@ export YUJIE_BILLING__LOCAL_KEYS_FILE=$work/keys.json
 export YUJIE_HTTP__MAX_WAITS_PER_CLIENT=2000
 export YUJIE_HTTP__RATE_LIMITS__LOGIN_QR="{limit=100000,window_secs=60}"
 export YUJIE_HTTP__RATE_LIMITS__LOGIN_WAIT="{limit=100000,window_secs=60}"
+export YUJIE_HTTP__RATE_LIMITS__REACTION="{limit=10000000,window_secs=60}"
+# The chat runs send hundreds of messages a second from two users.
+export YUJIE_HTTP__RATE_LIMITS__COMPANION_MESSAGE="{limit=10000000,window_secs=60}"
+export YUJIE_COMPANION__DAILY_MESSAGES=$CHAT_LIMIT YUJIE_COMPANION__SYNC_INTERVAL_SECS=1
 ulimit -n 8192
 if [ "$backend" = sqlite ]; then
   export YUJIE_DATABASE__URL="sqlite://$work/bench.db?mode=rwc"
@@ -49,12 +56,21 @@ cold_start_ms=$(( ($(date +%s%N) - started) / 1000000 ))
 sleep 1
 idle_rss_mb=$(awk '/VmRSS/ {printf "%.1f", $2 / 1024}' "/proc/$serve_pid/status")
 
-# A signed-in user, through the WeChat stand-in (「模拟扫码」).
-login=$(curl -sf -XPOST "$api/api/v1/auth/wechat/logins")
-ticket=$(echo "$login" | python3 -c 'import json,sys; print(json.load(sys.stdin)["ticket"])')
-login_id=$(echo "$login" | python3 -c 'import json,sys; print(json.load(sys.stdin)["login_id"])')
-curl -sf -XPOST "$api/_standin/wechat/simulate-scan" -H 'content-type: application/json' -d "{\"ticket\":\"$ticket\"}" >/dev/null
-token=$(curl -sf "$api/api/v1/auth/wechat/logins/$login_id?timeout_secs=5" | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
+# A signed-in user, through the WeChat stand-in (「模拟扫码」): prints the access token.
+sign_in() {
+  local login ticket login_id
+  login=$(curl -sf -XPOST "$api/api/v1/auth/wechat/logins")
+  ticket=$(echo "$login" | python3 -c 'import json,sys; print(json.load(sys.stdin)["ticket"])')
+  login_id=$(echo "$login" | python3 -c 'import json,sys; print(json.load(sys.stdin)["login_id"])')
+  curl -sf -XPOST "$api/_standin/wechat/simulate-scan" -H 'content-type: application/json' -d "{\"ticket\":\"$ticket\"}" >/dev/null
+  curl -sf "$api/api/v1/auth/wechat/logins/$login_id?timeout_secs=5" | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])'
+}
+token=$(sign_in)
+# 32 more signed-in users: they read the feed in turn, toggle reactions and chat.
+tokens=()
+for _ in $(seq 1 32); do tokens+=("$(sign_in)"); done
+TOKENS=$(IFS=,; echo "${tokens[*]}")
+export TOKENS
 
 # The cursor 50 pages deep into the newest feed, a post and its comments.
 cursor=""
@@ -65,11 +81,13 @@ post=00000000-0000-7000-c000-000000050000
 
 hot="/api/v1/posts?sort=hot&limit=20"
 curl -sf "$api$hot" >"$work/page.json"
-# The signed-in user likes every fourth post of the hot page, so the signed-in run writes
-# reactions into the shared page (a viewer who reacted to none is served it as is).
+# Every signed-in user likes every fourth post of the hot page, so the signed-in runs
+# write reactions into the shared page (a viewer who reacted to none is served it as is).
 for id in $(python3 -c 'import json,sys; print(" ".join(p["id"] for p in json.load(open(sys.argv[1]))["items"][::4]))' "$work/page.json"); do
-  curl -sf -XPUT "$api/api/v1/posts/$id/reaction" -H "authorization: Bearer $token" \
-    -H 'content-type: application/json' -d '{"reaction":"like"}' >/dev/null
+  for viewer in "$token" "${tokens[@]}"; do
+    curl -sf -XPUT "$api/api/v1/posts/$id/reaction" -H "authorization: Bearer $viewer" \
+      -H 'content-type: application/json' -d '{"reaction":"like"}' >/dev/null
+  done
 done
 sleep 1.1
 curl -sf "$api$hot" >"$work/page.json"
@@ -79,13 +97,15 @@ page_bytes="$(size) B as is, $(size -H 'accept-encoding: gzip') B gzip, $(size -
 ./target/release/yujie-bench-ceiling "$work/page.json" $CEILING_PORT &
 for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$CEILING_PORT/" >/dev/null && break; sleep 0.1; done
 
-# name | url | request header (auth: the signed-in user's token) | target share of the ceiling (%)
+# name | url | request header (auth: the signed-in user's token; viewers: the 32 users in
+# turn) | target share of the ceiling (%)
 runs=(
   "ceiling (bare axum, same bytes)|http://127.0.0.1:$CEILING_PORT/||"
   "hot feed, anonymous, page of 20|$api$hot||20"
   "hot feed, anonymous, Brotli|$api$hot|accept-encoding: br|20"
   "new feed, anonymous, 50 pages deep|$api/api/v1/posts?sort=new&limit=20&cursor=$cursor||20"
   "hot feed, signed in (5 own likes on the page)|$api$hot|auth|10"
+  "hot feed, 32 signed-in viewers in turn (5 own likes each)|$api$hot|viewers|10"
   "post detail|$api/api/v1/posts/$post||10"
   "comments of a post, page of 20|$api/api/v1/posts/$post/comments||10"
 )
@@ -109,6 +129,7 @@ for run in "${runs[@]}"; do
   args=()
   case "$header" in
     auth) args=(-H "authorization: Bearer $token") ;;
+    viewers) args=(-s bench/viewers.lua) ;;
     ?*) args=(-H "$header") ;;
   esac
   result=$(wrk -t2 -c16 -d"$DURATION" --latency "${args[@]}" "$url")
@@ -127,6 +148,45 @@ for run in "${runs[@]}"; do
   fi
   echo "$name: $rps req/s, p99 $p99" >&2
 done
+# Reaction toggles: 32 users switch between like and dislike on one post as fast as
+# they can; afterwards the post's counters must equal its reaction rows.
+toggled=00000000-0000-7000-c000-000000040000
+result=$(wrk -t2 -c16 -d"$DURATION" --latency -s bench/toggle.lua "$api/api/v1/posts/$toggled/reaction")
+non2xx=$(echo "$result" | awk '/Non-2xx/ {print $NF}')
+[ -n "$non2xx" ] && { echo "reaction toggles: $non2xx non-2xx answers" >&2; exit 1; }
+sleep 1.1
+counts=$(curl -sf "$api/api/v1/posts/$toggled" | python3 -c 'import json,sys; p=json.load(sys.stdin); print(p["like_count"], p["dislike_count"])')
+rows_sql="SELECT COALESCE(SUM(value = 1), 0), COALESCE(SUM(value = -1), 0) FROM reactions WHERE target_kind = 'post' AND target_id = '$toggled'"
+if [ "$backend" = sqlite ]; then rows=$(sqlite3 -separator ' ' "$work/bench.db" "$rows_sql"); else rows=$(mariadb "${mysql_args[@]}" -N -B "$db" -e "$rows_sql" | tr '\t' ' '); fi
+# The seed gives post i i % 50 likes and i % 3 dislikes without rows.
+exact=$(python3 -c 'import sys; c, r = sys.argv[1].split(), sys.argv[2].split(); print("exact" if [int(c[0]), int(c[1])] == [40000 % 50 + int(r[0]), 40000 % 3 + int(r[1])] else "NOT exact")' "$counts" "$rows")
+{
+  echo
+  echo "Reaction toggles (32 users, like ↔ dislike on one post): $(echo "$result" | awk '/Requests\/sec/ {printf "%d", $2}') req/s, p99 $(echo "$result" | awk '$1 == "99%" {print $2}');"
+  echo "afterwards the post counts $counts (likes, dislikes) = the seeded 0 1 + its rows $rows: $exact."
+} >>"$out"
+[ "$exact" = exact ] || { echo "reaction counters drifted from their rows" >&2; exit 1; }
+# Chat against the AI stand-in, which answers at once: a persona made through the API
+# (the companion learns it through its sync), then one user's CHAT_LIMIT messages one
+# after another (time to first token), another's CHAT_LIMIT + 50 at once from 16
+# threads (exactly CHAT_LIMIT granted), then the first user, with nothing left today,
+# keeps sending: every answer is the quota's refusal, each one a whole quota decision.
+persona=$(curl -sf -XPOST "$api/api/v1/personas" -H "authorization: Bearer $token" \
+  -H 'content-type: application/json' -d '{"name":"基准测试人设"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+chat_a=$(python3 bench/chat.py conversation "$api" "$token" "$persona")
+chat_b=$(python3 bench/chat.py conversation "$api" "${tokens[0]}" "$persona")
+{
+  echo
+  python3 bench/chat.py ttft "$api" "$token" "$chat_a" "$CHAT_LIMIT" "http://127.0.0.1:$STAFF_PORT/metrics" | sed 's/^/Chat: /'
+  echo "(target: the server's part p99 < 5 ms)"
+  echo
+  python3 bench/chat.py grants "$api" "${tokens[0]}" "$chat_b" "$CHAT_LIMIT" 50 16 | sed 's/^/Quota: /'
+} >>"$out"
+result=$(TOKEN=$token CONVERSATION=$chat_a wrk -t2 -c16 -d"$DURATION" --latency -s bench/quota.lua "$api")
+unexpected=$(echo "$result" | awk '/answers other than/ {print $NF}')
+[ "$unexpected" = 0 ] || { echo "quota refusals: $unexpected other answers" >&2; exit 1; }
+quota_path=SQL; [ "$backend" = mariadb ] && quota_path=Redis
+echo "Quota decisions ($quota_path), a user with none left sending from 16 connections: $(echo "$result" | awk '/Requests\/sec/ {printf "%d", $2}') req/s, p99 $(echo "$result" | awk '$1 == "99%" {print $2}'), every answer a 429." >>"$out"
 {
   echo
   python3 bench/waits.py sse-rss "$api" "$serve_pid" 1000 | sed 's/^/Memory: /'

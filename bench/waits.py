@@ -35,12 +35,15 @@ def new_login(base):
 
 
 def open_events(base, login_id):
-    """An event stream of a login, read up to its first (`pending`) event."""
+    """An event stream of a login, open: its headers read (its one event comes when the
+    login completes, fails or expires)."""
     url = urllib.parse.urlsplit(base)
     stream = socket.create_connection((url.hostname, url.port), timeout=10)
     path = f"/api/v1/auth/wechat/logins/{login_id}/events"
     stream.sendall(f"GET {path} HTTP/1.1\r\nHost: {url.netloc}\r\nAccept: text/event-stream\r\n\r\n".encode())
-    read_until(stream, b"event: pending")
+    head = read_until(stream, b"\r\n\r\n")
+    if not head.startswith(b"HTTP/1.1 200"):
+        raise SystemExit(f"the event stream was refused: {head[:200]!r}")
     return stream
 
 
@@ -83,7 +86,7 @@ def release(base_a, base_b, count=200):
         # The exact push WeChat would send, signed by the stand-in, not delivered yet.
         push = request(base_a, "POST", "/_standin/wechat/simulate-scan",
                        {"ticket": ticket, "deliver": False, "callback_url": callback})["push"]
-        query = urllib.parse.urlencode(push["query"])
+        query = urllib.parse.urlencode([tuple(pair) for pair in push["query"]])
         sender = http.client.HTTPConnection(b.hostname, b.port, timeout=10)
         started = time.perf_counter()
         sender.request("POST", f"/api/v1/auth/wechat/callback?{query}", body=push["body"].encode(),

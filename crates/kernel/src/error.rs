@@ -157,6 +157,13 @@ impl ApiError {
         Self { source: Some(source.into()), ..Self::new(ErrorCode::Internal) }
     }
 
+    /// Decodes a JSON column we wrote. Unreadable JSON is a defect of ours: a 500 naming
+    /// the column, never an empty value standing in for what was stored.
+    pub fn decode_stored<T: serde::de::DeserializeOwned>(column: &str, json: &str) -> Result<T, Self> {
+        serde_json::from_str(json)
+            .map_err(|error| Self::internal(anyhow::Error::new(error).context(format!("stored {column}"))))
+    }
+
     /// Keeps the cause for the log (a 5xx body never shows it).
     pub fn with_source(mut self, source: impl Into<anyhow::Error>) -> Self {
         self.source = Some(source.into());

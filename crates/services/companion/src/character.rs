@@ -18,9 +18,8 @@ pub fn character_card(persona: &PersonaRow, entries: &[String]) -> String {
          - 事实以资料为准；资料里没有的，就说不知道，不要编造。\n",
         name = persona.name
     );
-    let aliases = persona.alias_list();
-    if !aliases.is_empty() {
-        card.push_str(&format!("- 粉丝也叫你：{}。\n", aliases.join("、")));
+    if !persona.aliases.is_empty() {
+        card.push_str(&format!("- 粉丝也叫你：{}。\n", persona.aliases.join("、")));
     }
     if !persona.style_note.trim().is_empty() {
         card.push_str(&format!("\n# 说话风格\n{}\n", persona.style_note.trim()));
@@ -35,9 +34,8 @@ pub fn character_card(persona: &PersonaRow, entries: &[String]) -> String {
 /// The profile knowledge document: names, then one line per entry.
 pub fn profile_document(persona: &PersonaRow, entries: &[String]) -> String {
     let mut lines = vec![format!("姓名：{}", persona.name)];
-    let aliases = persona.alias_list();
-    if !aliases.is_empty() {
-        lines.push(format!("{}的别名：{}", persona.name, aliases.join("、")));
+    if !persona.aliases.is_empty() {
+        lines.push(format!("{}的别名：{}", persona.name, persona.aliases.join("、")));
     }
     lines.extend(profile_lines(entries).into_iter().map(|line| format!("{}{line}", persona.name)));
     lines.join("\n")
@@ -128,7 +126,7 @@ mod tests {
         PersonaRow {
             id: "p".into(),
             name: "范冰冰".into(),
-            aliases: r#"["冰冰","Fan Bingbing"]"#.into(),
+            aliases: vec!["冰冰".into(), "Fan Bingbing".into()],
             style_note: "说话干脆利落".into(),
             removed: 0,
         }

@@ -178,7 +178,7 @@ impl Companion {
             fit_history(turns, self.inner.platform.config.companion.history_token_budget)
         };
         let mut names = vec![persona.name.clone()];
-        names.extend(persona.alias_list());
+        names.extend(persona.aliases.iter().cloned());
         Ok(ChatRequest {
             persona_id: persona.id.clone(),
             names,

@@ -210,7 +210,7 @@ impl Content {
         let authors = self.authors(user_ids).await?;
         let ids: Vec<String> = all.iter().map(|row| row.id.clone()).collect();
         let mine = match viewer {
-            Some(viewer) => store.reactions_of(&viewer.user_id, "comment", &ids).await?,
+            Some(viewer) => self.inner.comment_reactions.of(store, &viewer.user_id, &ids).await?,
             None => HashMap::new(),
         };
         let view = |row: &CommentRow, replies: Vec<CommentView>| {

@@ -136,7 +136,7 @@ impl Content {
     /// The cached page's JSON with the viewer's own reactions: one indexed lookup for its
     /// ids. `None` when the viewer reacted to none of them, so the page is served as is.
     pub async fn with_reactions(&self, cached: &CachedPage, viewer: &CurrentUser) -> ApiResult<Option<Bytes>> {
-        let stored = self.inner.store.reactions_of(&viewer.user_id, "post", &cached.ids).await?;
+        let stored = self.inner.post_reactions.of(&self.inner.store, &viewer.user_id, &cached.ids).await?;
         let mine: HashMap<String, ReactionValue> = stored
             .into_iter()
             .filter_map(|(id, value)| ReactionValue::from_stored(value).map(|value| (id, value)))

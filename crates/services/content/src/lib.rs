@@ -18,6 +18,7 @@ mod moderation;
 mod personas;
 mod photos;
 mod posts;
+mod reaction_lookups;
 mod reactions;
 mod recheck;
 mod reports;
@@ -41,7 +42,7 @@ use yujie_kernel::{auth::Authenticator, service::InternalClient, Platform, Servi
 
 pub use moderation::{ChangePage, FeedEntry, ItemKind};
 
-use crate::store::ContentStore;
+use crate::{reaction_lookups::ReactionLookups, store::ContentStore};
 
 pub fn migrations() -> Migrations {
     Migrations {
@@ -90,6 +91,8 @@ struct Inner {
     identity: Arc<dyn IdentityClient>,
     authenticator: Authenticator,
     feed_cache: feed_cache::FeedCache,
+    post_reactions: ReactionLookups,
+    comment_reactions: ReactionLookups,
 }
 
 impl FromRef<Content> for Authenticator {
@@ -102,7 +105,17 @@ impl Content {
     pub fn build(platform: &Platform, authenticator: Authenticator, identity: Arc<dyn IdentityClient>) -> Self {
         let store = ContentStore::new(platform.db.clone());
         let feed_cache = feed_cache::FeedCache::new();
-        Self { inner: Arc::new(Inner { platform: platform.clone(), store, identity, authenticator, feed_cache }) }
+        Self {
+            inner: Arc::new(Inner {
+                platform: platform.clone(),
+                store,
+                identity,
+                authenticator,
+                feed_cache,
+                post_reactions: ReactionLookups::new("post"),
+                comment_reactions: ReactionLookups::new("comment"),
+            }),
+        }
     }
 
     pub fn routes(&self) -> ServiceRoutes {

@@ -144,7 +144,10 @@ impl Content {
                 .persona(id)
                 .await?
                 .filter(|persona| persona.removed_at.is_none())
-                .map(|persona| (persona.creator_id.clone(), crate::personas::persona_payload(&persona))),
+                .map(|persona| {
+                    Ok::<_, ApiError>((persona.creator_id.clone(), crate::personas::persona_payload(&persona)?))
+                })
+                .transpose()?,
             ItemKind::Photo => match store.photo(id).await?.filter(|photo| photo.removed_at.is_none()) {
                 Some(photo) => {
                     let urls = self.photo_urls(&photo).await?;
@@ -157,12 +160,16 @@ impl Content {
                 .await?
                 .filter(|entry| entry.removed_at.is_none())
                 .map(|entry| (entry.author_id.clone(), crate::views::entry_snapshot(&entry))),
-            ItemKind::Post => store.visible_post(id).await?.map(|post| {
-                let mut snapshot = post_payload(&post);
-                snapshot["persona_id"] = serde_json::json!(post.persona_id);
-                snapshot["images"] = serde_json::from_str(&post.images).unwrap_or_default();
-                (post.author_id.clone(), snapshot)
-            }),
+            ItemKind::Post => store
+                .visible_post(id)
+                .await?
+                .map(|post| {
+                    let mut snapshot = post_payload(&post);
+                    snapshot["persona_id"] = serde_json::json!(post.persona_id);
+                    snapshot["images"] = ApiError::decode_stored("posts.images", &post.images)?;
+                    Ok::<_, ApiError>((post.author_id.clone(), snapshot))
+                })
+                .transpose()?,
             ItemKind::Comment => store.comment(id).await?.filter(CommentRow::is_live).map(|comment| {
                 (comment.author_id.clone(), serde_json::json!({ "post_id": comment.post_id, "text": comment.body }))
             }),
@@ -174,16 +181,18 @@ impl Content {
         let next_after = rows.last().map_or(after, |row| row.seq);
         let changes = rows
             .into_iter()
-            .map(|row| FeedEntry {
-                seq: row.seq,
-                persona_id: row.persona_id,
-                item_kind: row.item_kind,
-                item_id: row.item_id,
-                action: row.action,
-                payload: serde_json::from_str(&row.payload).unwrap_or_default(),
-                occurred_at: millis_to_datetime(row.occurred_at),
+            .map(|row| {
+                Ok(FeedEntry {
+                    seq: row.seq,
+                    persona_id: row.persona_id,
+                    item_kind: row.item_kind,
+                    item_id: row.item_id,
+                    action: row.action,
+                    payload: ApiError::decode_stored("change_log.payload", &row.payload)?,
+                    occurred_at: millis_to_datetime(row.occurred_at),
+                })
             })
-            .collect();
+            .collect::<ApiResult<_>>()?;
         Ok(ChangePage { changes, next_after })
     }
 }

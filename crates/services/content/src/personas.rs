@@ -38,8 +38,8 @@ pub(crate) fn present<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Resu
     Option::<String>::deserialize(deserializer).map(Some)
 }
 
-pub fn persona_payload(persona: &PersonaRow) -> serde_json::Value {
-    json!({ "name": persona.name, "aliases": persona.alias_list(), "creator_id": persona.creator_id })
+pub fn persona_payload(persona: &PersonaRow) -> ApiResult<serde_json::Value> {
+    Ok(json!({ "name": persona.name, "aliases": persona.alias_list()?, "creator_id": persona.creator_id }))
 }
 
 impl Content {
@@ -90,7 +90,7 @@ impl Content {
         let store = &self.inner.store;
         let mut tx = store.begin_change().await?;
         store.insert_persona(&mut tx, &row, &search_grams(&name, &aliases)).await?;
-        let change = Change::new(ItemKind::Persona, ChangeAction::Created, &row.id, &row.id, persona_payload(&row));
+        let change = Change::new(ItemKind::Persona, ChangeAction::Created, &row.id, &row.id, persona_payload(&row)?);
         tx.commit(change, now).await?;
         self.persona_detail(&row.id).await
     }
@@ -125,11 +125,11 @@ impl Content {
         row.updated_at = self.now_ms();
         let store = &self.inner.store;
         let mut tx = store.begin_change().await?;
-        if !store.update_persona_base(&mut tx, &row, &search_grams(&row.name, &row.alias_list())).await? {
+        if !store.update_persona_base(&mut tx, &row, &search_grams(&row.name, &row.alias_list()?)).await? {
             tx.rollback().await?;
             return Err(ApiError::not_found("persona"));
         }
-        let change = Change::new(ItemKind::Persona, ChangeAction::Updated, &row.id, &row.id, persona_payload(&row));
+        let change = Change::new(ItemKind::Persona, ChangeAction::Updated, &row.id, &row.id, persona_payload(&row)?);
         tx.commit(change, row.updated_at).await?;
         self.feeds_changed().await;
         self.persona_detail(&row.id).await
@@ -166,7 +166,7 @@ impl Content {
         Ok(PersonaDetail {
             id: persona.id.clone(),
             name: persona.name.clone(),
-            aliases: persona.alias_list(),
+            aliases: persona.alias_list()?,
             cover,
             creator: authors.get(&persona.creator_id),
             popularity: persona.popularity,
@@ -206,18 +206,14 @@ impl Content {
         grams.sort();
         grams.dedup();
         let ids = self.inner.store.search_candidates(&grams, 200).await?;
-        let rows: Vec<PersonaRow> = self
-            .inner
-            .store
-            .personas_by_ids(&ids)
-            .await?
-            .into_iter()
-            .filter(|persona| {
-                normalize(&persona.name).contains(&needle)
-                    || persona.alias_list().iter().any(|alias| normalize(alias).contains(&needle))
-            })
-            .take(20)
-            .collect();
+        let mut rows: Vec<PersonaRow> = Vec::new();
+        for persona in self.inner.store.personas_by_ids(&ids).await? {
+            let matches = normalize(&persona.name).contains(&needle)
+                || persona.alias_list()?.iter().any(|alias| normalize(alias).contains(&needle));
+            if matches && rows.len() < 20 {
+                rows.push(persona);
+            }
+        }
         Ok(PersonaPage { items: self.cards(&rows).await?, next_cursor: None })
     }
 

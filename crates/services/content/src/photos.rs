@@ -85,7 +85,7 @@ impl Content {
             now,
         )
         .await?;
-        self.delete_objects(photo.keys().values()).await;
+        self.delete_objects(photo.keys()?.values()).await;
         Ok(())
     }
 

@@ -310,7 +310,7 @@ impl Content {
             store.personas_by_ids(&persona_ids).await?.into_iter().map(|persona| (persona.id, persona.name)).collect();
         let ids: Vec<String> = rows.iter().map(|row| row.id.clone()).collect();
         let mine = match viewer {
-            Some(viewer) => store.reactions_of(&viewer.user_id, "post", &ids).await?,
+            Some(viewer) => self.inner.post_reactions.of(store, &viewer.user_id, &ids).await?,
             None => HashMap::new(),
         };
         let mut views = Vec::with_capacity(rows.len());
@@ -353,9 +353,9 @@ impl Content {
     }
 }
 
-/// A post's stored image list. Unreadable JSON is a defect of ours: a 500, not an empty list.
+/// A post's stored image list.
 fn stored_images(json: &str) -> ApiResult<Vec<StoredImage>> {
-    serde_json::from_str(json).map_err(|error| ApiError::internal(anyhow::anyhow!("stored post images: {error}")))
+    ApiError::decode_stored("posts.images", json)
 }
 
 /// A list's preview of a text: its first [`PREVIEW_CHARS`] characters, and whether

@@ -114,25 +114,27 @@ impl Content {
             for report in &reports {
                 *reasons.entry(report.reason.clone()).or_insert(0) += 1;
             }
-            let content = match ItemKind::parse(&group.target_kind) {
-                Ok(kind) => self.item_snapshot(kind, &group.target_id).await?.map(|(_, snapshot)| snapshot),
-                Err(_) => None,
-            };
+            let kind = ItemKind::parse(&group.target_kind).map_err(|_| {
+                ApiError::internal(anyhow::anyhow!("stored reports.target_kind {:?} is no kind", group.target_kind))
+            })?;
+            let content = self.item_snapshot(kind, &group.target_id).await?.map(|(_, snapshot)| snapshot);
             queue.push(ReportGroup {
                 author: authors.get(&group.author_id),
                 content,
                 reasons,
                 reports: reports
                     .into_iter()
-                    .map(|report| ReportDetail {
-                        snapshot: serde_json::from_str(&report.snapshot).unwrap_or_default(),
-                        created_at: millis_to_datetime(report.created_at),
-                        id: report.id,
-                        reporter_id: report.reporter_id,
-                        reason: report.reason,
-                        note: report.note,
+                    .map(|report| {
+                        Ok(ReportDetail {
+                            snapshot: ApiError::decode_stored("reports.snapshot", &report.snapshot)?,
+                            created_at: millis_to_datetime(report.created_at),
+                            id: report.id,
+                            reporter_id: report.reporter_id,
+                            reason: report.reason,
+                            note: report.note,
+                        })
                     })
-                    .collect(),
+                    .collect::<ApiResult<_>>()?,
                 first_reported_at: millis_to_datetime(group.first_reported_at),
                 last_reported_at: millis_to_datetime(group.last_reported_at),
                 target_kind: group.target_kind,

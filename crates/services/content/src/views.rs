@@ -109,7 +109,7 @@ impl Content {
     }
 
     pub(crate) async fn photo_urls(&self, photo: &PhotoRow) -> ApiResult<PhotoUrls> {
-        self.urls_of(&photo.keys()).await
+        self.urls_of(&photo.keys()?).await
     }
 
     /// The URLs of an image's stored renditions.
@@ -145,7 +145,7 @@ impl Content {
         Ok(PersonaCard {
             id: persona.id.clone(),
             name: persona.name.clone(),
-            aliases: persona.alias_list(),
+            aliases: persona.alias_list()?,
             cover,
             popularity: persona.popularity,
             created_at: millis_to_datetime(persona.created_at),

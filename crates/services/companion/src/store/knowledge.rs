@@ -1,23 +1,32 @@
 //! The persona projection (from content's change feed), the knowledge documents with
 //! their sync state, and the feed cursor.
 
-use sqlx::{Any, Row as _, Transaction};
+use sqlx::{any::AnyRow, Any, Row as _, Transaction};
 
 use super::CompanionStore;
 
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct PersonaRow {
     pub id: String,
     pub name: String,
-    /// A JSON array of strings.
-    pub aliases: String,
+    pub aliases: Vec<String>,
     pub style_note: String,
     pub removed: i64,
 }
 
-impl PersonaRow {
-    pub fn alias_list(&self) -> Vec<String> {
-        serde_json::from_str(&self.aliases).unwrap_or_default()
+/// `aliases` is stored as a JSON array; a value that does not decode fails the read.
+impl sqlx::FromRow<'_, AnyRow> for PersonaRow {
+    fn from_row(row: &AnyRow) -> sqlx::Result<Self> {
+        let aliases: String = row.try_get("aliases")?;
+        let aliases = serde_json::from_str(&aliases)
+            .map_err(|error| sqlx::Error::ColumnDecode { index: "aliases".into(), source: Box::new(error) })?;
+        Ok(Self {
+            id: row.try_get("id")?,
+            name: row.try_get("name")?,
+            aliases,
+            style_note: row.try_get("style_note")?,
+            removed: row.try_get("removed")?,
+        })
     }
 }
 

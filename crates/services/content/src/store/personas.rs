@@ -1,3 +1,5 @@
+use yujie_kernel::{ApiError, ApiResult};
+
 use super::{ChangeTx, ContentStore};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -15,8 +17,8 @@ pub struct PersonaRow {
 }
 
 impl PersonaRow {
-    pub fn alias_list(&self) -> Vec<String> {
-        serde_json::from_str(&self.aliases).unwrap_or_default()
+    pub fn alias_list(&self) -> ApiResult<Vec<String>> {
+        ApiError::decode_stored("personas.aliases", &self.aliases)
     }
 }
 

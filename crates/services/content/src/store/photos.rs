@@ -1,3 +1,5 @@
+use yujie_kernel::{ApiError, ApiResult};
+
 use std::collections::BTreeMap;
 
 use super::{personas::set_removed, ChangeTx, ContentStore};
@@ -16,8 +18,8 @@ pub struct PhotoRow {
 }
 
 impl PhotoRow {
-    pub fn keys(&self) -> BTreeMap<String, String> {
-        serde_json::from_str(&self.object_keys).unwrap_or_default()
+    pub fn keys(&self) -> ApiResult<BTreeMap<String, String>> {
+        ApiError::decode_stored("photos.object_keys", &self.object_keys)
     }
 }
 

@@ -1,12 +1,15 @@
-//! Every feed query walks its index, on both databases: a test asks each database for
-//! its plan over a seeded table and fails on a full scan or a sort of `posts`. Runs in
-//! the pass of `YUJIE_TEST_BACKEND` (SQLite by default, MariaDB with `mysql`).
+//! Every list query walks its index, on both databases: a test asks each database for
+//! its plan over a seeded table and fails on a full scan of `posts` or `reactions`, or a sort.
+//! Runs in the pass of `YUJIE_TEST_BACKEND` (SQLite by default, MariaDB with `mysql`).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use sqlx::Row as _;
 use yujie_db::{Backend, Db};
 
-use super::posts::{feed_sql, FeedScope, FeedSort};
+use super::{
+    posts::{feed_sql, FeedScope, FeedSort},
+    reactions::users_reactions_sql,
+};
 
 /// The shape that made MariaDB drive from `personas` and sort every post: many personas,
 /// and posts in the tens of thousands.
@@ -14,6 +17,8 @@ const PERSONAS: usize = 1000;
 const POSTS: usize = 30_000;
 /// Rows per INSERT while seeding.
 const BATCH: usize = 500;
+/// Reactions seeded: 100 users' on every 10th post.
+const REACTION_USERS: usize = 100;
 
 async fn seeded_database() -> (Db, Option<(String, String)>) {
     let name = format!("yujie_plans_{}", uuid::Uuid::new_v4().simple());
@@ -55,9 +60,20 @@ async fn seeded_database() -> (Db, Option<(String, String)>) {
         );
         sqlx::query(&sql).execute(&mut *tx).await.unwrap();
     }
+    for user in 0..REACTION_USERS {
+        let rows: Vec<String> =
+            (0..POSTS).step_by(10).map(|n| format!("('post', 'post{n:06}', 'u{user:04}', 1, 0)")).collect();
+        for chunk in rows.chunks(BATCH) {
+            let sql = format!(
+                "INSERT INTO reactions (target_kind, target_id, user_id, value, created_at) VALUES {}",
+                chunk.join(", ")
+            );
+            sqlx::query(&sql).execute(&mut *tx).await.unwrap();
+        }
+    }
     tx.commit().await.unwrap();
     if db.backend() == Backend::MySql {
-        sqlx::query("ANALYZE TABLE posts, personas").execute(db.pool()).await.unwrap();
+        sqlx::query("ANALYZE TABLE posts, personas, reactions").execute(db.pool()).await.unwrap();
     } else {
         sqlx::query("ANALYZE").execute(db.pool()).await.unwrap();
     }
@@ -69,8 +85,9 @@ enum Bind {
     Int(i64),
 }
 
-/// The plan's lines that show a full scan or a sort. (MariaDB reports a sort on the
-/// first table of the join order, whichever that is.)
+/// The plan's lines that show a full scan (of `posts` or `reactions` on SQLite, of any
+/// table on MariaDB), reactions read by kind alone, or a sort. (MariaDB reports a sort on the first table of the join
+/// order, whichever that is.)
 async fn plan_problems(db: &Db, sql: &str, binds: &[Bind]) -> Vec<String> {
     let explain = match db.backend() {
         Backend::MySql => format!("EXPLAIN {sql}"),
@@ -92,14 +109,18 @@ async fn plan_problems(db: &Db, sql: &str, binds: &[Bind]) -> Vec<String> {
                 let access: Option<String> = row.try_get("type").ok();
                 let extra: Option<String> = row.try_get("Extra").ok();
                 let sorts = extra.as_deref().is_some_and(|e| e.contains("filesort") || e.contains("temporary"));
-                if access.as_deref() == Some("ALL") || sorts {
+                // The reactions' key is (kind, target, user): reading it by kind alone reads
+                // every reaction of the kind.
+                let by_kind_only = table.as_deref() == Some("reactions") && access.as_deref() == Some("ref");
+                if access.as_deref() == Some("ALL") || sorts || by_kind_only {
                     problems.push(format!("table={table:?} type={access:?} extra={extra:?}"));
                 }
             }
             Backend::Sqlite => {
                 let detail: String = row.try_get("detail").unwrap();
-                let scans_posts = detail.starts_with("SCAN posts") && !detail.contains("USING INDEX");
-                if scans_posts || detail.contains("TEMP B-TREE") {
+                let scans = ["SCAN posts", "SCAN reactions"].iter().any(|scan| detail.starts_with(scan));
+                let by_kind_only = detail.contains("reactions") && !detail.contains("target_id=?");
+                if (scans && !detail.contains("USING INDEX")) || by_kind_only || detail.contains("TEMP B-TREE") {
                     problems.push(detail);
                 }
             }
@@ -109,7 +130,7 @@ async fn plan_problems(db: &Db, sql: &str, binds: &[Bind]) -> Vec<String> {
 }
 
 #[tokio::test]
-async fn every_feed_query_walks_its_index() {
+async fn every_list_query_walks_its_index() {
     let (db, mysql) = seeded_database().await;
     let scopes = [
         (FeedScope::Global, FeedSort::New),
@@ -134,6 +155,15 @@ async fn every_feed_query_walks_its_index() {
             let problems = plan_problems(&db, &sql, &binds).await;
             assert!(problems.is_empty(), "{sort:?}, {scope:?}, cursor: {after_cursor}: {problems:?}\n{sql}");
         }
+    }
+    // Signed-in readers' reactions: one viewer, and many viewers looked up together.
+    for viewers in [1, 8] {
+        let mut binds = vec![Bind::Text("post")];
+        binds.extend((0..40).map(|_| Bind::Text("post000120")));
+        binds.extend((0..viewers).map(|_| Bind::Text("u0042")));
+        let sql = users_reactions_sql(viewers, 40);
+        let problems = plan_problems(&db, &sql, &binds).await;
+        assert!(problems.is_empty(), "{viewers} viewers' reactions: {problems:?}\n{sql}");
     }
     drop(db);
     if let Some((url, name)) = mysql {

@@ -1,5 +1,3 @@
-use std::collections::HashMap;
-
 use sqlx::Row as _;
 use yujie_db::is_unique_violation;
 
@@ -96,25 +94,33 @@ impl ContentStore {
         Ok(toggle)
     }
 
-    /// The viewer's reactions on these targets of one kind.
-    pub async fn reactions_of(
+    /// These users' reactions to these targets of one kind, in one statement: (user id,
+    /// target id, stored value). Neither list is empty.
+    pub async fn reactions_of_users(
         &self,
-        user_id: &str,
         kind: &str,
-        target_ids: &[String],
-    ) -> sqlx::Result<HashMap<String, i64>> {
-        if target_ids.is_empty() {
-            return Ok(HashMap::new());
+        user_ids: &[&str],
+        target_ids: &[&str],
+    ) -> sqlx::Result<Vec<(String, String, i64)>> {
+        let sql = users_reactions_sql(user_ids.len(), target_ids.len());
+        let mut query = sqlx::query(&sql).bind(kind);
+        for target_id in target_ids {
+            query = query.bind(*target_id);
         }
-        let sql = format!(
-            "SELECT target_id, value FROM reactions WHERE user_id = ? AND target_kind = ? AND target_id IN ({})",
-            yujie_db::placeholders(target_ids.len())
-        );
-        let mut query = sqlx::query(&sql).bind(user_id).bind(kind);
-        for id in target_ids {
-            query = query.bind(id);
+        for user_id in user_ids {
+            query = query.bind(*user_id);
         }
         let rows = query.fetch_all(self.pool()).await?;
-        rows.iter().map(|row| Ok((row.try_get("target_id")?, row.try_get("value")?))).collect()
+        rows.iter().map(|row| Ok((row.try_get("user_id")?, row.try_get("target_id")?, row.try_get("value")?))).collect()
     }
+}
+
+/// Kind, then `targets` target ids, then `users` user ids: both databases walk the
+/// primary key (kind, target, user) to exactly the pairs asked for.
+pub(super) fn users_reactions_sql(users: usize, targets: usize) -> String {
+    format!(
+        "SELECT user_id, target_id, value FROM reactions WHERE target_kind = ? AND target_id IN ({}) AND user_id IN ({})",
+        yujie_db::placeholders(targets),
+        yujie_db::placeholders(users)
+    )
 }
