@@ -168,25 +168,32 @@ exact=$(python3 -c 'import sys; c, r = sys.argv[1].split(), sys.argv[2].split();
 [ "$exact" = exact ] || { echo "reaction counters drifted from their rows" >&2; exit 1; }
 # Chat against the AI stand-in, which answers at once: a persona made through the API
 # (the companion learns it through its sync), then one user's CHAT_LIMIT messages one
-# after another (time to first token), another's CHAT_LIMIT + 50 at once from 16
-# threads (exactly CHAT_LIMIT granted), then the first user, with nothing left today,
-# keeps sending: every answer is the quota's refusal, each one a whole quota decision.
+# after another (time to first token).
 persona=$(curl -sf -XPOST "$api/api/v1/personas" -H "authorization: Bearer $token" \
   -H 'content-type: application/json' -d '{"name":"基准测试人设"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
-chat_a=$(python3 bench/chat.py conversation "$api" "$token" "$persona")
-chat_b=$(python3 bench/chat.py conversation "$api" "${tokens[0]}" "$persona")
+chat=$(python3 bench/chat.py conversation "$api" "$token" "$persona")
 {
   echo
-  python3 bench/chat.py ttft "$api" "$token" "$chat_a" "$CHAT_LIMIT" "http://127.0.0.1:$STAFF_PORT/metrics" | sed 's/^/Chat: /'
+  python3 bench/chat.py ttft "$api" "$token" "$chat" "$CHAT_LIMIT" "http://127.0.0.1:$STAFF_PORT/metrics" | sed 's/^/Chat: /'
   echo "(target: the server's part p99 < 5 ms)"
-  echo
-  python3 bench/chat.py grants "$api" "${tokens[0]}" "$chat_b" "$CHAT_LIMIT" 50 16 | sed 's/^/Quota: /'
 } >>"$out"
-result=$(TOKEN=$token CONVERSATION=$chat_a wrk -t2 -c16 -d"$DURATION" --latency -s bench/quota.lua "$api")
-unexpected=$(echo "$result" | awk '/answers other than/ {print $NF}')
-[ "$unexpected" = 0 ] || { echo "quota refusals: $unexpected other answers" >&2; exit 1; }
-quota_path=SQL; [ "$backend" = mariadb ] && quota_path=Redis
-echo "Quota decisions ($quota_path), a user with none left sending from 16 connections: $(echo "$result" | awk '/Requests\/sec/ {printf "%d", $2}') req/s, p99 $(echo "$result" | awk '$1 == "99%" {print $2}'), every answer a 429." >>"$out"
+# The message quota on instance API (its counters in PATH) for the user of TOKEN:
+# CHAT_LIMIT + 50 messages at once from 16 threads (exactly CHAT_LIMIT granted); then,
+# with nothing left today, the user keeps sending from 16 connections: every answer is
+# the quota's refusal, each one a whole quota decision.
+quota_runs() {
+  local path=$1 api=$2 token=$3 conversation result unexpected
+  conversation=$(python3 bench/chat.py conversation "$api" "$token" "$persona")
+  {
+    echo
+    python3 bench/chat.py grants "$api" "$token" "$conversation" "$CHAT_LIMIT" 50 16 | sed "s/^/Quota ($path): /"
+  } >>"$out"
+  result=$(TOKEN=$token CONVERSATION=$conversation wrk -t2 -c16 -d"$DURATION" --latency -s bench/quota.lua "$api")
+  unexpected=$(echo "$result" | awk '/answers other than/ {print $NF}')
+  [ "$unexpected" = 0 ] || { echo "quota refusals ($path): $unexpected other answers" >&2; exit 1; }
+  echo "Quota decisions ($path), a user with none left sending from 16 connections: $(echo "$result" | awk '/Requests\/sec/ {printf "%d", $2}') req/s, p99 $(echo "$result" | awk '$1 == "99%" {print $2}'), every answer a 429." >>"$out"
+}
+if [ "$backend" = sqlite ]; then quota_runs SQL "$api" "${tokens[0]}"; else quota_runs Redis "$api" "${tokens[0]}"; fi
 {
   echo
   python3 bench/waits.py sse-rss "$api" "$serve_pid" 1000 | sed 's/^/Memory: /'
@@ -201,5 +208,9 @@ if [ "$backend" = mariadb ]; then
     python3 bench/waits.py release "$api" http://127.0.0.1:18082 200 | sed 's/^/Sign-in: /'
     echo "(target p99 < 50 ms)"
   } >>"$out"
+  # A third instance on the same MariaDB without Redis: the quota's SQL path.
+  YUJIE_REDIS__URL="" YUJIE_PUBLIC__BIND=127.0.0.1:18084 YUJIE_STAFF__BIND=127.0.0.1:18085 ./target/release/yujie serve >"$work/serve-c.log" 2>&1 &
+  for _ in $(seq 1 1000); do curl -sf "http://127.0.0.1:18084/healthz" >/dev/null && break; sleep 0.01; done
+  quota_runs "SQL on MariaDB, an instance without Redis" http://127.0.0.1:18084 "${tokens[1]}"
 fi
 echo "wrote $out" >&2

@@ -35,13 +35,22 @@ const RULES = ['login_qr', 'login_wait', 'token_refresh', 'profile_write', 'cont
 type Fault = 'none' | 'tampered' | 'issuer' | 'audience' | 'expired' | 'nonce' | 'no-role'
 let fault: Fault = 'none'
 
-/** The staff identity provider: every sign-in is an admin of the console, unless a fault is set. */
+/**
+ * The staff identity provider: every sign-in is an admin of the console, unless a fault is
+ * set. The role is in a `roles` claim with a company's own value, as the backend is
+ * configured; the default `groups` claim says moderator, so a backend that read it, or the
+ * default values, would not make them an admin.
+ */
 async function startIdentityProvider(): Promise<OAuth2Server> {
   const provider = new OAuth2Server()
   await provider.issuer.keys.generate('RS256')
   provider.service.on('beforeTokenSigning', (token) => {
     const now = Math.floor(Date.now() / 1000)
-    Object.assign(token.payload, { name: '管理员（e2e）', groups: fault === 'no-role' ? [] : ['yujie-admins'] })
+    Object.assign(token.payload, {
+      name: '管理员（e2e）',
+      roles: fault === 'no-role' ? [] : ['console-admin'],
+      groups: ['yujie-moderators'],
+    })
     if (fault === 'issuer') token.payload.iss = 'https://another-issuer.example'
     if (fault === 'audience') token.payload.aud = 'another-client'
     if (fault === 'expired') Object.assign(token.payload, { iat: now - 7200, exp: now - 3600 })
@@ -132,7 +141,11 @@ export default async function globalSetup() {
   if (!(await staffConsole.text()).includes('<div id="app">')) throw new Error('web/dist-console is not built: run `npm run build` first')
   const provider = await startIdentityProvider()
   const control = await startFaultControl()
-  const withProvider = await startBackend('oidc', { YUJIE_ADMIN__OIDC__ISSUER: provider.issuer.url ?? '' })
+  const withProvider = await startBackend('oidc', {
+    YUJIE_ADMIN__OIDC__ISSUER: provider.issuer.url ?? '',
+    YUJIE_ADMIN__OIDC__ROLES_CLAIM: 'roles',
+    YUJIE_ADMIN__OIDC__ADMIN_VALUES: '["console-admin"]',
+  })
   const controlAddress = control.address()
   if (typeof controlAddress !== 'object' || !controlAddress) throw new Error('the fault control is not listening')
   process.env.YUJIE_E2E_URL = backend.base

@@ -1,6 +1,7 @@
 // Staff sign in to the console through a real OpenID Connect provider (oauth2-mock-server,
 // the company sign-in of the second backend e2e/server.ts starts): authorization code with
-// PKCE, the ID token checked against the provider's JWKS, the role from its groups claim,
+// PKCE, the ID token checked against the provider's JWKS, the role from the claim and the
+// value the backend is configured with (`roles`, `console-admin`; not the defaults),
 // a session cookie the page's scripts cannot read; the console greets them.
 import { expect, test } from '@playwright/test'
 

@@ -295,6 +295,16 @@ mod tests {
     }
 
     #[test]
+    fn unreadable_stored_json_is_our_500_naming_the_column_never_an_empty_value() {
+        let aliases: Vec<String> = ApiError::decode_stored("personas.aliases", r#"["冰冰"]"#).unwrap();
+        assert_eq!(aliases, ["冰冰"]);
+        let error = ApiError::decode_stored::<Vec<String>>("personas.aliases", "[\"冰冰\"").unwrap_err();
+        assert_eq!(error.code, ErrorCode::Internal);
+        let source = format!("{:#}", error.source.unwrap());
+        assert!(source.starts_with("stored personas.aliases: "), "{source}");
+    }
+
+    #[test]
     fn partner_failures_say_what_did_not_happen_but_not_why() {
         let error = ApiError::new(ErrorCode::UpstreamFailed)
             .with_detail("WeChat did not create a QR code")

@@ -5,7 +5,7 @@
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
-use crate::helpers::{assert_problem, spawn_app, TestApp};
+use crate::helpers::{assert_problem, spawn_app, spawn_with, TestApp};
 
 /// A member's post about a persona, reported by another user; returns (post id, author).
 async fn reported_post(app: &TestApp) -> (String, crate::helpers::Session) {
@@ -112,6 +112,50 @@ async fn two_moderators_acting_on_one_target_at_once_have_exactly_one_winner() {
     assert_eq!(statuses, [StatusCode::OK, StatusCode::CONFLICT]);
     let audit: Value = second.send(&app, Method::GET, "/audit", None, true).await.json().await.unwrap();
     assert_eq!(audit["items"].as_array().unwrap().len(), 1, "one action recorded");
+}
+
+/// Filing takes the target's row before the report's, as resolving does: on MariaDB,
+/// opposite orders deadlock and one side gets a 500.
+#[tokio::test]
+async fn reports_filed_while_moderators_dismiss_are_each_answered_and_counted() {
+    let app = spawn_with(|config| {
+        config.http.rate_limits.insert("login_qr".into(), yujie_kernel::config::RateRule::new(1000, 60));
+    })
+    .await;
+    let (post, _) = reported_post(&app).await;
+    let moderator = app.staff_sign_in("staff-moderator").await;
+    let mut reporters = Vec::new();
+    for _ in 0..24 {
+        reporters.push(app.sign_in().await);
+    }
+    let report = json!({ "target_kind": "post", "target_id": post, "reason": "spam" });
+    let path = format!("/reports/post/{post}/resolution");
+    let dismiss = json!({ "resolution": "dismiss", "reason": "批量处理" });
+    let (filed, dismissed) = tokio::join!(
+        futures::future::join_all(reporters.iter().map(|reporter| app.post_json(
+            "/api/v1/reports",
+            Some(&reporter.access_token),
+            &report
+        ))),
+        futures::future::join_all((0..6).map(|_| moderator.send(
+            &app,
+            Method::POST,
+            &path,
+            Some(dismiss.clone()),
+            true
+        ))),
+    );
+    for response in filed {
+        assert_eq!(response.status(), StatusCode::CREATED);
+    }
+    for response in dismissed {
+        assert!(matches!(response.status(), StatusCode::OK | StatusCode::CONFLICT), "{}", response.status());
+    }
+    // Whatever is still open is counted exactly: the target's count is its open reports.
+    let queue: Value = moderator.send(&app, Method::GET, "/reports", None, true).await.json().await.unwrap();
+    for entry in queue.as_array().unwrap() {
+        assert_eq!(entry["open_count"], entry["reports"].as_array().unwrap().len(), "{entry}");
+    }
 }
 
 #[tokio::test]

@@ -27,8 +27,14 @@ async fn a_new_word_holds_recent_posts_and_comments_that_use_it() {
         .await
         .expect("the post with the new word was never held");
     assert!(!hidden(&app, &clean).await);
-    let page: Value = app.get(&format!("/api/v1/posts/{clean}/comments"), None).await.json().await.unwrap();
-    assert!(page["items"].as_array().unwrap().iter().all(|c| c["id"] != comment["id"]), "comment held too");
+    // Comments are re-checked after posts.
+    let comment_shown = || async {
+        let page: Value = app.get(&format!("/api/v1/posts/{clean}/comments"), None).await.json().await.unwrap();
+        page["items"].as_array().unwrap().iter().any(|c| c["id"] == comment["id"])
+    };
+    eventually(Duration::from_secs(10), || async { !comment_shown().await })
+        .await
+        .expect("the comment with the new word was never held");
     let queue: Value = app.internal(Method::GET, "/content/reports", None).await.json().await.unwrap();
     let held: Vec<&str> = queue.as_array().unwrap().iter().map(|g| g["target_kind"].as_str().unwrap()).collect();
     assert_eq!(held.len(), 2, "{queue}");

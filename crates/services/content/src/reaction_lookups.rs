@@ -2,12 +2,13 @@
 //!
 //! Every signed-in page needs one lookup: the viewer's reactions to the ids on it. Under
 //! load, most of a lookup's cost is the statement itself (a round trip, a thread switch
-//! on each side), not the rows. So at most [`STATEMENTS`] lookup statements of a kind run
-//! at once; the lookups that arrive while they run wait and go together (oldest first, up
-//! to [`VIEWERS_PER_STATEMENT`]) in the next statement, one `OR` term per viewer. An idle
-//! server runs each lookup at once, alone.
-//! The statement runs in its own task, so a reader who leaves does not cancel the
-//! others' answers.
+//! on each side, the database's work per statement), not the rows. So at most
+//! [`STATEMENTS`] lookup statements of a kind run at once; the lookups that arrive while
+//! they run wait and go together, oldest first, in the next statement: every viewer's
+//! reaction to every target asked for (`target_id IN (…) AND user_id IN (…)`, at most
+//! [`PAIRS_PER_STATEMENT`] pairs), each viewer's answer then cut to the ids it asked for.
+//! An idle server runs each lookup at once, alone. A statement runs in its own task, so a
+//! reader who leaves does not cancel the others' answers.
 
 use std::{
     collections::{HashMap, HashSet},

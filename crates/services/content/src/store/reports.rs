@@ -1,5 +1,5 @@
 use sqlx::{Any, Transaction};
-use yujie_db::is_unique_violation;
+use yujie_db::{is_unique_violation, Backend};
 
 use super::ContentStore;
 
@@ -38,13 +38,39 @@ const COLUMNS: &str = "id, target_kind, target_id, reporter_id, reason, note, sn
 
 impl ContentStore {
     /// Files a report and counts it on its target; `false` if this user already has an
-    /// open report on it (the open key is unique while the report is open).
+    /// open report on it (the open key is unique while the report is open), and then the
+    /// caller rolls the transaction back. The target's row is written first, as resolving
+    /// and reopening do, so the three never wait on each other in opposite orders (a
+    /// deadlock on MariaDB).
     pub async fn insert_report(
         &self,
         tx: &mut Transaction<'static, Any>,
         row: &ReportRow,
         author_id: &str,
     ) -> sqlx::Result<bool> {
+        // One statement that inserts or counts: an insert that fails on the existing row
+        // and then updates it takes a shared lock before the exclusive one, and two
+        // reports doing that at once deadlock on MariaDB.
+        let count = match self.db.backend() {
+            Backend::MySql => {
+                "INSERT INTO report_targets (target_kind, target_id, author_id, open_count, last_reported_at) \
+                 VALUES (?, ?, ?, 1, ?) \
+                 ON DUPLICATE KEY UPDATE open_count = open_count + 1, last_reported_at = VALUES(last_reported_at)"
+            }
+            Backend::Sqlite => {
+                "INSERT INTO report_targets (target_kind, target_id, author_id, open_count, last_reported_at) \
+                 VALUES (?, ?, ?, 1, ?) \
+                 ON CONFLICT (target_kind, target_id) \
+                 DO UPDATE SET open_count = open_count + 1, last_reported_at = excluded.last_reported_at"
+            }
+        };
+        sqlx::query(count)
+            .bind(&row.target_kind)
+            .bind(&row.target_id)
+            .bind(author_id)
+            .bind(row.created_at)
+            .execute(&mut **tx)
+            .await?;
         let open_key = format!("{}:{}:{}", row.target_kind, row.target_id, row.reporter_id);
         let inserted = sqlx::query(
             "INSERT INTO reports (id, target_kind, target_id, reporter_id, reason, note, snapshot, open_key, status, created_at) \
@@ -62,33 +88,8 @@ impl ContentStore {
         .execute(&mut **tx)
         .await;
         match inserted {
-            Ok(_) => {}
-            Err(error) if is_unique_violation(&error) => return Ok(false),
-            Err(error) => return Err(error),
-        }
-        let counted = sqlx::query(
-            "INSERT INTO report_targets (target_kind, target_id, author_id, open_count, last_reported_at) VALUES (?, ?, ?, 1, ?)",
-        )
-        .bind(&row.target_kind)
-        .bind(&row.target_id)
-        .bind(author_id)
-        .bind(row.created_at)
-        .execute(&mut **tx)
-        .await;
-        match counted {
             Ok(_) => Ok(true),
-            Err(error) if is_unique_violation(&error) => {
-                sqlx::query(
-                    "UPDATE report_targets SET open_count = open_count + 1, last_reported_at = ? \
-                     WHERE target_kind = ? AND target_id = ?",
-                )
-                .bind(row.created_at)
-                .bind(&row.target_kind)
-                .bind(&row.target_id)
-                .execute(&mut **tx)
-                .await?;
-                Ok(true)
-            }
+            Err(error) if is_unique_violation(&error) => Ok(false),
             Err(error) => Err(error),
         }
     }
@@ -132,7 +133,8 @@ impl ContentStore {
     /// in one transaction; returns the ids resolved, none when someone else resolved
     /// them first. The target's row is claimed first (`open_count > 0` → 0): a second
     /// resolver waits on that one row lock and then finds nothing to claim, so exactly one
-    /// wins, and both take their locks in the same order (no deadlock on MariaDB).
+    /// wins; filing and reopening also write the target's row first, so nobody waits on
+    /// another in the opposite order (no deadlock on MariaDB).
     /// Each resolved report comes back as `(id, reporter_id)`.
     pub async fn resolve_reports(
         &self,
@@ -183,6 +185,12 @@ impl ContentStore {
     /// Opens resolved reports again (the action they were resolved for failed).
     pub async fn reopen_reports(&self, kind: &str, id: &str, report_ids: &[(String, String)]) -> sqlx::Result<()> {
         let mut tx = self.begin().await?;
+        sqlx::query("UPDATE report_targets SET open_count = open_count + ? WHERE target_kind = ? AND target_id = ?")
+            .bind(report_ids.len() as i64)
+            .bind(kind)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
         for (report_id, reporter_id) in report_ids {
             sqlx::query("UPDATE reports SET status = 'open', resolved_at = NULL, open_key = ? WHERE id = ?")
                 .bind(format!("{kind}:{id}:{reporter_id}"))
@@ -190,12 +198,6 @@ impl ContentStore {
                 .execute(&mut *tx)
                 .await?;
         }
-        sqlx::query("UPDATE report_targets SET open_count = open_count + ? WHERE target_kind = ? AND target_id = ?")
-            .bind(report_ids.len() as i64)
-            .bind(kind)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
         tx.commit().await
     }
 }
