@@ -171,12 +171,17 @@ mod tests {
 
     use super::*;
 
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn viewers_looked_up_together_each_get_exactly_their_own_reactions() {
+    async fn database() -> (Db, std::path::PathBuf) {
         let path = std::env::temp_dir().join(format!("yujie_lookups_{}.db", uuid::Uuid::new_v4().simple()));
         let db =
             Db::connect(&format!("sqlite://{}?mode=rwc", path.display()), 2, Duration::from_secs(10)).await.unwrap();
         db.migrate(&[&crate::migrations()]).await.unwrap();
+        (db, path)
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn viewers_looked_up_together_each_get_exactly_their_own_reactions() {
+        let (db, path) = database().await;
         // User n likes post n and dislikes post n + 1.
         for n in 0..64 {
             for (post, value) in [(n, 1), (n + 1, -1)] {
@@ -212,6 +217,23 @@ mod tests {
             assert_eq!(answer, expected, "user {user} asking for {posts:?}");
         }
         assert!(lookups.queue().is_empty());
+        let _ = std::fs::remove_file(path);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_database_out_of_reach_is_a_503_for_every_viewer_of_the_statement() {
+        let (db, path) = database().await;
+        db.pool().close().await;
+        let (store, lookups) = (ContentStore::new(db), Arc::new(ReactionLookups::new("post")));
+        let answers = futures::future::join_all((0..16).map(|n| {
+            let (store, lookups) = (store.clone(), lookups.clone());
+            async move { lookups.of(&store, &format!("u{n}"), &["p1".to_owned()]).await }
+        }))
+        .await;
+        for answer in answers {
+            let error = answer.unwrap_err();
+            assert_eq!(error.code, yujie_kernel::ErrorCode::Unavailable);
+        }
         let _ = std::fs::remove_file(path);
     }
 }
