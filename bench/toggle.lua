@@ -1,9 +1,6 @@
 -- wrk script: signed-in users switch their reaction to one post between like and
 -- dislike, round robin. TOKENS is a comma-separated list of access tokens.
-local tokens = {}
-for token in string.gmatch(os.getenv("TOKENS") or "", "[^,]+") do
-  tokens[#tokens + 1] = token
-end
+local tokens = dofile("bench/tokens.lua")
 local sent = 0
 
 request = function()

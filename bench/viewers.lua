@@ -1,9 +1,6 @@
 -- wrk script: signed-in viewers take turns reading the URL. TOKENS is a comma-separated
 -- list of access tokens.
-local tokens = {}
-for token in string.gmatch(os.getenv("TOKENS") or "", "[^,]+") do
-  tokens[#tokens + 1] = token
-end
+local tokens = dofile("bench/tokens.lua")
 local sent = 0
 
 request = function()

@@ -116,8 +116,12 @@ async fn answer_all(store: &ContentStore, kind: &str, batch: Vec<Lookup>) {
                 by_user.entry(user_id).or_default().insert(target_id, value);
             }
             for lookup in batch {
-                let mut mine = by_user.get(&lookup.user_id).cloned().unwrap_or_default();
-                mine.retain(|target_id, _| lookup.target_ids.contains(target_id));
+                let theirs = by_user.get(&lookup.user_id);
+                let mine: HashMap<String, i64> = lookup
+                    .target_ids
+                    .iter()
+                    .filter_map(|id| theirs.and_then(|values| values.get(id)).map(|&value| (id.clone(), value)))
+                    .collect();
                 let _ = lookup.answer.send(Ok(mine));
             }
         }
