@@ -138,16 +138,6 @@ impl ApiError {
         }
     }
 
-    /// Replaces a 404 with another answer (a missing reference named as a field, say);
-    /// every other error, a database failure above all, passes through unchanged.
-    pub fn map_not_found(self, replace: impl FnOnce() -> ApiError) -> Self {
-        if self.code == ErrorCode::NotFound {
-            replace()
-        } else {
-            self
-        }
-    }
-
     pub fn not_found(what: &str) -> Self {
         Self::new(ErrorCode::NotFound).with_detail(format!("{what} not found"))
     }

@@ -4,6 +4,7 @@
 
 mod audit;
 mod auth;
+mod error;
 mod lexicon;
 mod moderation;
 pub mod oidc;
@@ -24,6 +25,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use yujie_db::Migrations;
 use yujie_kernel::{ApiResult, Platform, ServiceRoutes};
 
+pub use error::AdminError;
 pub use session::{Staff, COOKIE, CSRF_HEADER};
 pub use store::StaffAccount;
 

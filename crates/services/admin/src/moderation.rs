@@ -2,6 +2,7 @@
 //! (admins); and the audit log. Each action is audited with its reason and the state before and
 //! after; content and identity do the work through their internal APIs.
 
+use crate::error::AdminError;
 use axum::{
     extract::{Path, Query, State},
     Json,
@@ -12,7 +13,7 @@ use yujie_kernel::{
     error::Problem,
     http::ApiJson,
     text::{user_text, TextKind},
-    ApiError, ApiResult,
+    ApiResult,
 };
 
 use crate::{
@@ -59,7 +60,7 @@ pub async fn resolve(
 }
 
 async fn auth_state(admin: &Admin, user_id: &str) -> ApiResult<Value> {
-    admin.inner.peers.identity(Method::GET, &format!("/users/{}/auth-state", encoded(user_id)), None).await
+    Ok(admin.inner.peers.identity(Method::GET, &format!("/users/{}/auth-state", encoded(user_id)), None).await?)
 }
 
 /// Bans a user for 1, 7 or 30 days or for good, optionally removing all they wrote as
@@ -74,7 +75,7 @@ pub async fn ban(
 ) -> ApiResult<Json<BanResult>> {
     staff.require(Role::Admin)?;
     if body.days.is_some_and(|days| ![1, 7, 30].contains(&days)) {
-        return Err(ApiError::invalid_field("days", "must be 1, 7 or 30, or absent for a permanent ban"));
+        return Err(AdminError::invalid("days", "must be 1, 7 or 30, or absent for a permanent ban").into());
     }
     let reason = reason(&body.reason)?;
     let peers = &admin.inner.peers;

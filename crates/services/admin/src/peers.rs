@@ -3,10 +3,11 @@
 //! this process's own staff listener at its bound address when empty). Their refusals (a 409, a 404, a 422)
 //! reach the moderator as they are.
 
+use crate::error::{AdminError, Result};
 use reqwest::Method;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
-use yujie_kernel::{ApiError, ApiResult, ErrorCode, Platform};
+use yujie_kernel::{ErrorCode, Platform};
 
 /// `text` as one path segment or query value of a peer URL: every byte but RFC 3986's
 /// unreserved characters percent-encoded (so a space is `%20` and `+` stays a plus).
@@ -21,9 +22,8 @@ pub fn encoded(text: &str) -> String {
 
 /// A peer's answer as the console's type; a peer that changed its shape is a 500 that
 /// names it, not a page with holes.
-pub fn decode<T: DeserializeOwned>(value: Value, what: &str) -> ApiResult<T> {
-    serde_json::from_value(value)
-        .map_err(|error| ApiError::internal(anyhow::Error::new(error).context(format!("cannot read {what}"))))
+pub fn decode<T: DeserializeOwned>(value: Value, what: &str) -> Result<T> {
+    serde_json::from_value(value).map_err(|source| AdminError::PeerAnswerUnreadable { what: what.to_owned(), source })
 }
 
 #[derive(Clone)]
@@ -57,35 +57,35 @@ impl Peers {
         }
     }
 
-    pub async fn content(&self, method: Method, path: &str, body: Option<&Value>) -> ApiResult<Value> {
+    pub async fn content(&self, method: Method, path: &str, body: Option<&Value>) -> Result<Value> {
         self.call(method, &format!("{}{path}", self.content), body).await
     }
 
-    pub async fn identity(&self, method: Method, path: &str, body: Option<&Value>) -> ApiResult<Value> {
+    pub async fn identity(&self, method: Method, path: &str, body: Option<&Value>) -> Result<Value> {
         self.call(method, &format!("{}{path}", self.identity), body).await
     }
 
-    pub async fn billing(&self, method: Method, path: &str) -> ApiResult<Value> {
+    pub async fn billing(&self, method: Method, path: &str) -> Result<Value> {
         self.call(method, &format!("{}{path}", self.billing), None).await
     }
 
-    pub async fn companion(&self, method: Method, path: &str, body: Option<&Value>) -> ApiResult<Value> {
+    pub async fn companion(&self, method: Method, path: &str, body: Option<&Value>) -> Result<Value> {
         self.call(method, &format!("{}{path}", self.companion), body).await
     }
 
-    pub async fn safety(&self, method: Method, path: &str, body: Option<&Value>) -> ApiResult<Value> {
+    pub async fn safety(&self, method: Method, path: &str, body: Option<&Value>) -> Result<Value> {
         self.call(method, &format!("{}{path}", self.safety), body).await
     }
 
     /// A lexicon import: a `text/plain` body.
-    pub async fn safety_import(&self, query: &str, text: String) -> ApiResult<Value> {
+    pub async fn safety_import(&self, query: &str, text: String) -> Result<Value> {
         let url = format!("{}/words/import?{query}", self.safety);
         let request = self.http.post(&url).bearer_auth(self.token.expose());
         let request = request.header(reqwest::header::CONTENT_TYPE, "text/plain; charset=utf-8").body(text);
         self.answer(request, &url).await
     }
 
-    async fn call(&self, method: Method, url: &str, body: Option<&Value>) -> ApiResult<Value> {
+    async fn call(&self, method: Method, url: &str, body: Option<&Value>) -> Result<Value> {
         let mut request = self.http.request(method, url).bearer_auth(self.token.expose());
         if let Some(body) = body {
             request = request.json(body);
@@ -93,12 +93,8 @@ impl Peers {
         self.answer(request, url).await
     }
 
-    async fn answer(&self, request: reqwest::RequestBuilder, url: &str) -> ApiResult<Value> {
-        let response = request.send().await.map_err(|error| {
-            ApiError::new(ErrorCode::Unavailable)
-                .with_detail("a service the console needs is unreachable")
-                .with_source(error)
-        })?;
+    async fn answer(&self, request: reqwest::RequestBuilder, url: &str) -> Result<Value> {
+        let response = request.send().await.map_err(AdminError::PeerUnreachable)?;
         let status = response.status();
         let body: Value = response.json().await.unwrap_or(Value::Null);
         if status.is_success() {
@@ -107,13 +103,9 @@ impl Peers {
         let code = body["code"].as_str().and_then(|code| ErrorCode::ALL.iter().find(|known| known.code() == code));
         match code {
             Some(code) if status.is_client_error() => {
-                let mut error = ApiError::new(*code);
-                if let Some(detail) = body["detail"].as_str() {
-                    error = error.with_detail(detail.to_owned());
-                }
-                Err(error)
+                Err(AdminError::PeerRefused { code: *code, detail: body["detail"].as_str().map(str::to_owned) })
             }
-            _ => Err(ApiError::internal(anyhow::anyhow!("{url} answered {status}"))),
+            _ => Err(AdminError::PeerFailed { url: url.to_owned(), status: status.as_u16() }),
         }
     }
 }

@@ -11,7 +11,7 @@ use axum::{
 use chrono::Datelike as _;
 use reqwest::Method;
 use sqlx::Row as _;
-use yujie_kernel::{auth::UserAuthState, clock::millis_to_datetime, ApiError, ApiResult, ErrorCode};
+use yujie_kernel::{auth::UserAuthState, clock::millis_to_datetime, ApiError, ApiResult};
 
 use crate::{
     peers::{decode, encoded},
@@ -69,8 +69,8 @@ async fn author_history(admin: &Admin, user_id: &str) -> ApiResult<Option<Author
     let peers = &admin.inner.peers;
     let user: UserSummary = match peers.identity(Method::GET, &format!("/users/{}", encoded(user_id)), None).await {
         Ok(user) => decode(user, "a user")?,
-        Err(error) if error.code == ErrorCode::NotFound => return Ok(None),
-        Err(error) => return Err(error),
+        Err(error) if error.is_peer_not_found() => return Ok(None),
+        Err(error) => return Err(error.into()),
     };
     let state: UserAuthState =
         decode(peers.identity(Method::GET, &format!("/users/{}/auth-state", encoded(user_id)), None).await?, "a ban")?;

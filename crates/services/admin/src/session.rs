@@ -2,9 +2,10 @@
 //! server-side with its role and its CSRF token; idle and absolute timeouts from config.
 //! Every state-changing request must carry the session's CSRF token in `X-CSRF-Token`.
 
+use crate::error::AdminError;
 use axum::{extract::FromRequestParts, http::request::Parts};
 use sha2::{Digest as _, Sha256};
-use yujie_kernel::{ApiError, ApiResult, ErrorCode};
+use yujie_kernel::{ApiError, ApiResult};
 
 use crate::{roles::Role, Admin};
 
@@ -27,7 +28,7 @@ impl Staff {
         if self.role >= role {
             Ok(())
         } else {
-            Err(ApiError::new(ErrorCode::Forbidden).with_detail(format!("this needs the {} role", role.as_str())))
+            Err(AdminError::MissingRole(role).into())
         }
     }
 }
@@ -48,8 +49,8 @@ fn cookie_token(parts: &Parts) -> Option<String> {
         .map(|(_, value)| value.to_owned())
 }
 
-fn signed_out(detail: &str) -> ApiError {
-    ApiError::new(ErrorCode::Unauthenticated).with_detail(detail.to_owned())
+fn signed_out(detail: &'static str) -> ApiError {
+    AdminError::SignedOut(detail).into()
 }
 
 impl FromRequestParts<Admin> for Staff {
@@ -71,7 +72,7 @@ impl FromRequestParts<Admin> for Staff {
         if !parts.method.is_safe() {
             let presented = parts.headers.get(CSRF_HEADER).and_then(|value| value.to_str().ok()).unwrap_or_default();
             if !yujie_kernel::service::constant_time_eq(presented.as_bytes(), session.csrf_token.as_bytes()) {
-                return Err(ApiError::new(ErrorCode::Forbidden).with_detail("missing or wrong CSRF token"));
+                return Err(AdminError::BadCsrf.into());
             }
         }
         if now - session.last_seen_at > 30_000 {

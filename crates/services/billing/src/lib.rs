@@ -10,6 +10,7 @@
 pub mod alipay;
 pub mod crypto;
 pub mod domain;
+mod error;
 mod keys;
 mod local_keys;
 mod metrics;
@@ -21,6 +22,7 @@ mod routes;
 mod store;
 pub mod wechatpay;
 
+pub use error::BillingError;
 pub use keys::key_problems;
 
 use std::sync::Arc;

@@ -7,6 +7,7 @@
 //! paid, unfulfilled order that the worker retries; the grant key makes the retry (and
 //! any concurrent or replayed notification) extend nothing twice.
 
+use crate::error::{BillingError, Result};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -17,7 +18,6 @@ use yujie_kernel::{
     clock::{millis_to_datetime, shanghai},
     ids::{new_id, random_hex},
     wait::Polled,
-    ApiError, ApiResult, ErrorCode,
 };
 
 use crate::{
@@ -93,9 +93,9 @@ pub(crate) const WAIT_POLL: Duration = Duration::from_secs(2);
 impl Billing {
     /// The user's open order for this plan if there is one, else a new one with its QR.
     /// `true` when the order was created by this call.
-    pub async fn create_order(&self, user_id: &str, plan_id: &str, channel: Channel) -> ApiResult<(bool, OrderView)> {
+    pub async fn create_order(&self, user_id: &str, plan_id: &str, channel: Channel) -> Result<(bool, OrderView)> {
         let config = &self.inner.platform.config.billing;
-        let plan = config.plan(plan_id).ok_or_else(|| ApiError::invalid_field("plan_id", "no such plan"))?;
+        let plan = config.plan(plan_id).ok_or_else(|| BillingError::invalid("plan_id", "no such plan"))?;
         let store = &self.inner.store;
         if let Some(open) = store.open_for(user_id, plan_id).await? {
             if open.expires_at > self.now_ms() && open.qr_payload.is_some() {
@@ -126,7 +126,7 @@ impl Billing {
         if !store.insert(&new).await? {
             return match store.open_for(user_id, plan_id).await? {
                 Some(open) if open.qr_payload.is_some() => Ok((false, view(&open))),
-                _ => Err(ApiError::new(ErrorCode::Conflict).with_detail("an order for this plan is being created")),
+                _ => Err(BillingError::OrderBeingCreated),
             };
         }
         let subject = format!("御姐加油站 {}", plan.name);
@@ -154,20 +154,20 @@ impl Billing {
         store.set_qr(&id, &qr).await?;
         self.inner.metrics.created(channel.as_str());
         tracing::info!(order_id = id, out_trade_no, channel = channel.as_str(), plan_id, "order created");
-        let order = store.by_id(&id).await?.ok_or_else(|| ApiError::not_found("order"))?;
+        let order = store.by_id(&id).await?.ok_or_else(|| BillingError::NotFound("order"))?;
         Ok((true, view(&order)))
     }
 
     /// The caller's own order; someone else's is not found.
-    pub async fn own_order(&self, user_id: &str, order_id: &str) -> ApiResult<OrderRow> {
+    pub async fn own_order(&self, user_id: &str, order_id: &str) -> Result<OrderRow> {
         let order = self.inner.store.by_id(order_id).await?;
-        order.filter(|order| order.user_id == user_id).ok_or_else(|| ApiError::not_found("order"))
+        order.filter(|order| order.user_id == user_id).ok_or_else(|| BillingError::NotFound("order"))
     }
 
     /// Waits up to `timeout` for the order to leave `pending` (long-poll). Waiters on
     /// one order share one reader; an expired order is settled by the reconciliation
     /// worker, never by a waiter.
-    pub async fn wait_order(&self, user_id: &str, order_id: &str, timeout: Duration) -> ApiResult<OrderView> {
+    pub async fn wait_order(&self, user_id: &str, order_id: &str, timeout: Duration) -> Result<OrderView> {
         let order = self.own_order(user_id, order_id).await?;
         if order.state != OrderState::Pending || timeout.is_zero() {
             return Ok(view(&order));
@@ -246,7 +246,7 @@ impl Billing {
     }
 }
 
-fn upstream(error: anyhow::Error) -> ApiError {
+fn upstream(error: anyhow::Error) -> BillingError {
     tracing::error!(error = format!("{error:#}"), "payment channel call failed");
-    ApiError::upstream(error, "the payment channel did not answer; try again")
+    BillingError::ChannelFailed(error)
 }

@@ -5,6 +5,7 @@
 //! request and stores what had arrived as a `partial` reply. A provider failure before
 //! the first token gives the message back to the quota.
 
+use crate::error::{CompanionError, Result};
 use std::time::Instant;
 
 use futures::StreamExt as _;
@@ -16,7 +17,7 @@ use yujie_kernel::{
     ids::new_id,
     safety::Place,
     text::{user_text, TextKind},
-    ApiError, ApiResult,
+    ApiError,
 };
 
 use crate::{
@@ -72,22 +73,22 @@ struct Relay {
 
 impl Companion {
     /// A live persona the companion knows, or 404.
-    pub(crate) async fn live_persona(&self, persona_id: &str) -> ApiResult<PersonaRow> {
+    pub(crate) async fn live_persona(&self, persona_id: &str) -> Result<PersonaRow> {
         match self.inner.store.persona(persona_id).await? {
             Some(persona) if persona.removed == 0 => Ok(persona),
-            _ => Err(ApiError::not_found("persona")),
+            _ => Err(CompanionError::NotFound("persona")),
         }
     }
 
     /// The caller's own conversation, or 404 (also for someone else's).
-    pub(crate) async fn own_conversation(&self, user_id: &str, id: &str) -> ApiResult<ConversationRow> {
+    pub(crate) async fn own_conversation(&self, user_id: &str, id: &str) -> Result<ConversationRow> {
         match self.inner.store.conversation(id).await? {
             Some(conversation) if conversation.user_id == user_id => Ok(conversation),
-            _ => Err(ApiError::not_found("conversation")),
+            _ => Err(CompanionError::NotFound("conversation")),
         }
     }
 
-    pub async fn start_conversation(&self, user_id: &str, persona_id: &str) -> ApiResult<ConversationRow> {
+    pub async fn start_conversation(&self, user_id: &str, persona_id: &str) -> Result<ConversationRow> {
         self.live_persona(persona_id).await?;
         let id = new_id();
         self.inner.store.create_conversation(&id, user_id, persona_id, self.now_ms()).await?;
@@ -95,7 +96,7 @@ impl Companion {
             .store
             .conversation(&id)
             .await?
-            .ok_or_else(|| ApiError::internal(anyhow::anyhow!("lost conversation")))
+            .ok_or_else(|| ApiError::internal(anyhow::anyhow!("lost conversation")).into())
     }
 
     /// Takes a message from the quota, stores it, and starts the reply. The returned
@@ -105,7 +106,7 @@ impl Companion {
         user: &CurrentUser,
         conversation_id: &str,
         text: &str,
-    ) -> ApiResult<mpsc::Receiver<ReplySignal>> {
+    ) -> Result<mpsc::Receiver<ReplySignal>> {
         let started = Instant::now();
         let max = self.inner.platform.config.companion.max_message_chars;
         let text = user_text("text", text, 1, max, TextKind::Multiline)?;
@@ -115,7 +116,7 @@ impl Companion {
         let text = safety.screen(Place::ChatMessage, "text", text, Some(&user.user_id), Some(&message_id)).await?.text;
         let persona = self.live_persona(&conversation.persona_id).await?;
         let taken = self.inner.quota.take_message(user).await.inspect_err(|error| {
-            if error.code.status().is_server_error() {
+            if !matches!(error, CompanionError::QuotaUsedUp(_)) {
                 self.inner.metrics.quota_error();
             }
         })?;
@@ -163,7 +164,7 @@ impl Companion {
         conversation: &ConversationRow,
         persona: &PersonaRow,
         text: &str,
-    ) -> ApiResult<ChatRequest> {
+    ) -> Result<ChatRequest> {
         let store = &self.inner.store;
         let entries = store.live_entries(&persona.id).await?;
         let history = if self.inner.provider.chat.keeps_history() && conversation.provider_conversation_id.is_some() {
@@ -191,8 +192,8 @@ impl Companion {
     }
 }
 
-fn upstream_error(error: ProviderError) -> ApiError {
-    ApiError::upstream(error.into(), "AI 服务暂时不可用，请稍后再试")
+fn upstream_error(error: ProviderError) -> CompanionError {
+    CompanionError::AiFailed(error.into())
 }
 
 impl Relay {
@@ -351,12 +352,12 @@ impl Relay {
 
 impl Companion {
     /// Stores a thumbs-down on the caller's own reply and forwards it to the provider.
-    pub async fn dislike(&self, user_id: &str, reply_id: &str, reason: Option<&str>) -> ApiResult<()> {
+    pub async fn dislike(&self, user_id: &str, reply_id: &str, reason: Option<&str>) -> Result<()> {
         let (message, conversation) = match self.inner.store.message(reply_id).await? {
             Some((message, conversation)) if conversation.user_id == user_id && message.role == "assistant" => {
                 (message, conversation)
             }
-            _ => return Err(ApiError::not_found("reply")),
+            _ => return Err(CompanionError::NotFound("reply")),
         };
         let store = &self.inner.store;
         store.dislike(reply_id, user_id, &conversation.persona_id, reason, self.now_ms()).await?;

@@ -11,6 +11,7 @@
 
 mod character;
 mod chat;
+mod error;
 mod knowledge;
 mod metrics;
 pub mod provider;
@@ -19,6 +20,8 @@ mod reply_filter;
 mod routes;
 mod store;
 pub mod voice;
+
+pub use error::CompanionError;
 
 use std::{sync::Arc, time::Duration};
 

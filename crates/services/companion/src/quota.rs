@@ -5,14 +5,13 @@
 //! across instances. Voice seconds are always in SQL: a call ends in one transaction
 //! that accounts its seconds (see `store::calls`).
 
+use crate::error::{CompanionError, QuotaKind, QuotaRefusal, Result};
 use std::time::Duration;
 
 use chrono::{DateTime, NaiveTime, TimeZone as _, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
-use yujie_kernel::{
-    auth::CurrentUser, clock::shanghai, config::CompanionConfig, ApiError, ApiResult, Clock, ErrorCode,
-};
+use yujie_kernel::{auth::CurrentUser, clock::shanghai, config::CompanionConfig, Clock};
 use yujie_kv::SharedKv;
 
 use crate::store::{CompanionStore, UsageKind};
@@ -86,14 +85,14 @@ impl Quota {
     }
 
     /// Takes one message from today's quota, or refuses with when it resets.
-    pub async fn take_message(&self, user: &CurrentUser) -> ApiResult<TakenMessage> {
+    pub async fn take_message(&self, user: &CurrentUser) -> Result<TakenMessage> {
         let (day, resets_at) = quota_day(self.clock.now());
         let limit = self.message_limit(user);
         let taken = match &self.kv {
             Some(kv) => kv
                 .incr_capped(&Self::kv_key(&user.user_id, &day), limit, KV_WINDOW)
                 .await
-                .map_err(|error| ApiError::new(ErrorCode::Unavailable).with_source(error))?
+                .map_err(CompanionError::QuotaUnavailable)?
                 .is_some(),
             None => self.store.take(&user.user_id, &day, UsageKind::Message, 1, limit).await?,
         };
@@ -103,22 +102,9 @@ impl Quota {
         Ok(TakenMessage { user_id: user.user_id.clone(), day })
     }
 
-    fn refusal(&self, member: bool, limit: u64, resets_at: DateTime<Utc>) -> ApiError {
-        let detail = if member {
-            format!("今日消息已达 {limit} 条上限，将于北京时间 0 点重置")
-        } else {
-            format!("今日 {limit} 条免费消息已用完，将于北京时间 0 点重置；开通会员可无限畅聊")
-        };
-        let wait = (resets_at - self.clock.now()).num_seconds().max(1);
-        ApiError::new(ErrorCode::QuotaExceeded)
-            .with_detail(detail)
-            .with_context(serde_json::json!({
-                "quota": "messages",
-                "limit": limit,
-                "resets_at": resets_at,
-                "membership": "/api/v1/billing/plans",
-            }))
-            .with_retry_after(u64::try_from(wait).unwrap_or(1))
+    fn refusal(&self, member: bool, limit: u64, resets_at: DateTime<Utc>) -> CompanionError {
+        let now = self.clock.now();
+        CompanionError::QuotaUsedUp(QuotaRefusal { quota: QuotaKind::Messages, limit, member, resets_at, now })
     }
 
     /// Gives a message back (the provider failed before its first token).
@@ -132,23 +118,20 @@ impl Quota {
         }
     }
 
-    async fn messages_used(&self, user_id: &str, day: &str) -> ApiResult<u64> {
+    async fn messages_used(&self, user_id: &str, day: &str) -> Result<u64> {
         Ok(match &self.kv {
-            Some(kv) => kv
-                .counter(&Self::kv_key(user_id, day))
-                .await
-                .map_err(|error| ApiError::new(ErrorCode::Unavailable).with_source(error))?,
+            Some(kv) => kv.counter(&Self::kv_key(user_id, day)).await.map_err(CompanionError::QuotaUnavailable)?,
             None => self.store.used(user_id, day, UsageKind::Message).await?,
         })
     }
 
     /// Voice seconds left today.
-    pub async fn voice_left(&self, user: &CurrentUser, day: &str) -> ApiResult<u64> {
+    pub async fn voice_left(&self, user: &CurrentUser, day: &str) -> Result<u64> {
         let used = self.store.used(&user.user_id, day, UsageKind::VoiceSecs).await?;
         Ok(self.voice_limit(user).saturating_sub(used))
     }
 
-    pub async fn view(&self, user: &CurrentUser) -> ApiResult<QuotaView> {
+    pub async fn view(&self, user: &CurrentUser) -> Result<QuotaView> {
         let (day, resets_at) = quota_day(self.clock.now());
         let messages_limit = self.message_limit(user);
         let used = self.messages_used(&user.user_id, &day).await?;

@@ -1,14 +1,13 @@
 //! Two-level comments, as on Bilibili or Weibo: top-level comments hold threads, and a
 //! reply to a reply stays in the same thread, marked 「回复 @nickname」.
 
+use crate::error::{ContentError, Result};
 use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use yujie_identity::UserBrief;
-use yujie_kernel::{
-    auth::CurrentUser, clock::millis_to_datetime, ids::new_id, safety::Place, ApiError, ApiResult, ErrorCode,
-};
+use yujie_kernel::{auth::CurrentUser, clock::millis_to_datetime, ids::new_id, safety::Place};
 
 use crate::{
     cursor::{decode_cursor, into_page},
@@ -60,7 +59,7 @@ pub struct CommentPage {
 }
 
 impl Content {
-    pub async fn add_comment(&self, user: &CurrentUser, post_id: &str, new: &NewComment) -> ApiResult<CommentView> {
+    pub async fn add_comment(&self, user: &CurrentUser, post_id: &str, new: &NewComment) -> Result<CommentView> {
         self.visible_post(post_id).await?;
         let id = new_id();
         let mut review = Review::default();
@@ -73,7 +72,7 @@ impl Content {
                 let parent = store.comment(parent_id).await?;
                 let Some(parent) = parent.filter(|parent| parent.post_id == post_id && parent.removed_at.is_none())
                 else {
-                    return Err(ApiError::invalid_field("reply_to", "is not a comment of this post"));
+                    return Err(ContentError::invalid("reply_to", "is not a comment of this post"));
                 };
                 match parent.root_id {
                     // A reply to a reply joins the same thread and names whom it answers.
@@ -113,25 +112,25 @@ impl Content {
         self.discussions_changed().await;
         let comment_id = row.id.clone();
         let mut views = self.comment_views(vec![row], Some(user), false).await?;
-        let view = views.pop().ok_or_else(|| ApiError::not_found("comment"))?;
+        let view = views.pop().ok_or_else(|| ContentError::NotFound("comment"))?;
         self.hold_if_asked(ItemKind::Comment, &comment_id, review).await?;
         Ok(view)
     }
 
-    pub async fn delete_comment(&self, user: &CurrentUser, comment_id: &str) -> ApiResult<()> {
+    pub async fn delete_comment(&self, user: &CurrentUser, comment_id: &str) -> Result<()> {
         let store = &self.inner.store;
         let comment = store
             .comment(comment_id)
             .await?
             .filter(CommentRow::is_live)
-            .ok_or_else(|| ApiError::not_found("comment"))?;
+            .ok_or_else(|| ContentError::NotFound("comment"))?;
         if comment.author_id != user.user_id {
-            return Err(ApiError::new(ErrorCode::Forbidden).with_detail("only its author deletes a comment"));
+            return Err(ContentError::NotOwner { owner: "author", action: "deletes a comment" });
         }
         let mut tx = store.begin().await?;
         if !store.delete_comment_in(&mut tx, comment_id, &user.user_id, self.now_ms()).await? {
             tx.rollback().await?;
-            return Err(ApiError::not_found("comment"));
+            return Err(ContentError::NotFound("comment"));
         }
         self.uncount_comment(&mut tx, &comment, -1).await?;
         tx.commit().await?;
@@ -145,7 +144,7 @@ impl Content {
         conn: &mut sqlx::AnyConnection,
         comment: &CommentRow,
         delta: i64,
-    ) -> ApiResult<()> {
+    ) -> Result<()> {
         let store = &self.inner.store;
         let children = CounterDelta { children: delta, ..Default::default() };
         store.bump_counters(conn, Counted::Post, &comment.post_id, children).await?;
@@ -162,7 +161,7 @@ impl Content {
         cursor: Option<&str>,
         limit: i64,
         viewer: Option<&CurrentUser>,
-    ) -> ApiResult<CommentPage> {
+    ) -> Result<CommentPage> {
         self.visible_post(post_id).await?;
         let after = cursor.map(decode_cursor).transpose()?;
         let rows = self.inner.store.root_comments(post_id, hot, after.as_ref(), limit).await?;
@@ -177,10 +176,10 @@ impl Content {
         cursor: Option<&str>,
         limit: i64,
         viewer: Option<&CurrentUser>,
-    ) -> ApiResult<CommentPage> {
+    ) -> Result<CommentPage> {
         let root =
             self.inner.store.comment(comment_id).await?.filter(|c| c.root_id.is_none() && c.removed_at.is_none());
-        let root = root.ok_or_else(|| ApiError::not_found("comment"))?;
+        let root = root.ok_or_else(|| ContentError::NotFound("comment"))?;
         self.visible_post(&root.post_id).await?;
         let after = cursor.map(decode_cursor).transpose()?;
         let rows = self.inner.store.replies(comment_id, after.as_ref(), limit).await?;
@@ -193,7 +192,7 @@ impl Content {
         rows: Vec<CommentRow>,
         viewer: Option<&CurrentUser>,
         with_replies: bool,
-    ) -> ApiResult<Vec<CommentView>> {
+    ) -> Result<Vec<CommentView>> {
         let store = &self.inner.store;
         let mut previews: HashMap<String, Vec<CommentRow>> = HashMap::new();
         if with_replies {

@@ -1,7 +1,8 @@
 //! Experiences, achievements and works: added by anyone signed in, changed only by
 //! their author.
 
-use yujie_kernel::{ids::new_id, safety::Place, ApiError, ApiResult, ErrorCode};
+use crate::error::{ContentError, Result};
+use yujie_kernel::{ids::new_id, safety::Place};
 
 use crate::{
     domain::{EntryFields, EntryInput},
@@ -18,22 +19,22 @@ fn entry_payload(fields: &EntryFields) -> serde_json::Value {
 
 impl Content {
     /// A live entry of a live persona, or 404.
-    async fn live_entry(&self, persona_id: &str, entry_id: &str) -> ApiResult<EntryRow> {
+    async fn live_entry(&self, persona_id: &str, entry_id: &str) -> Result<EntryRow> {
         self.live_persona(persona_id).await?;
         match self.inner.store.entry(entry_id).await? {
             Some(entry) if entry.persona_id == persona_id && entry.removed_at.is_none() => Ok(entry),
-            _ => Err(ApiError::not_found("entry")),
+            _ => Err(ContentError::NotFound("entry")),
         }
     }
 
-    async fn entry_answer(&self, entry_id: &str) -> ApiResult<EntryView> {
-        let entry = self.inner.store.entry(entry_id).await?.ok_or_else(|| ApiError::not_found("entry"))?;
+    async fn entry_answer(&self, entry_id: &str) -> Result<EntryView> {
+        let entry = self.inner.store.entry(entry_id).await?.ok_or_else(|| ContentError::NotFound("entry"))?;
         let authors = self.authors([entry.author_id.clone()]).await?;
         Ok(entry_view(&entry, &authors))
     }
 
     /// Screens every text of an entry.
-    async fn screen_entry(&self, fields: EntryFields, user_id: &str, id: &str) -> ApiResult<(EntryFields, Review)> {
+    async fn screen_entry(&self, fields: EntryFields, user_id: &str, id: &str) -> Result<(EntryFields, Review)> {
         let mut review = Review::default();
         let fields = EntryFields {
             title: self.screen_optional(Place::Entry, "title", fields.title, user_id, id, &mut review).await?,
@@ -45,7 +46,7 @@ impl Content {
         Ok((fields, review))
     }
 
-    pub async fn add_entry(&self, author_id: &str, persona_id: &str, input: &EntryInput) -> ApiResult<EntryView> {
+    pub async fn add_entry(&self, author_id: &str, persona_id: &str, input: &EntryInput) -> Result<EntryView> {
         let fields = input.parse()?;
         self.live_persona(persona_id).await?;
         let (id, now) = (new_id(), self.now_ms());
@@ -67,13 +68,13 @@ impl Content {
         persona_id: &str,
         entry_id: &str,
         input: &EntryInput,
-    ) -> ApiResult<EntryView> {
+    ) -> Result<EntryView> {
         let entry = self.live_entry(persona_id, entry_id).await?;
         if entry.author_id != user_id {
-            return Err(ApiError::new(ErrorCode::Forbidden).with_detail("only its author edits an entry"));
+            return Err(ContentError::NotOwner { owner: "author", action: "edits an entry" });
         }
         if input.section() != entry.section {
-            return Err(ApiError::invalid_field(
+            return Err(ContentError::invalid(
                 "section",
                 format!("this entry is a {}; its section cannot change", entry.section.as_str()),
             ));
@@ -84,7 +85,7 @@ impl Content {
         let mut tx = store.begin_change().await?;
         if !store.update_entry(&mut tx, entry_id, user_id, &fields, now).await? {
             tx.rollback().await?;
-            return Err(ApiError::not_found("entry"));
+            return Err(ContentError::NotFound("entry"));
         }
         tx.commit(
             Change::new(ItemKind::Entry, ChangeAction::Updated, persona_id, entry_id, entry_payload(&fields)),
@@ -96,17 +97,17 @@ impl Content {
         Ok(view)
     }
 
-    pub async fn delete_entry(&self, user_id: &str, persona_id: &str, entry_id: &str) -> ApiResult<()> {
+    pub async fn delete_entry(&self, user_id: &str, persona_id: &str, entry_id: &str) -> Result<()> {
         let entry = self.live_entry(persona_id, entry_id).await?;
         if entry.author_id != user_id {
-            return Err(ApiError::new(ErrorCode::Forbidden).with_detail("only its author deletes an entry"));
+            return Err(ContentError::NotOwner { owner: "author", action: "deletes an entry" });
         }
         let now = self.now_ms();
         let store = &self.inner.store;
         let mut tx = store.begin_change().await?;
         if !store.delete_entry(&mut tx, entry_id, user_id).await? {
             tx.rollback().await?;
-            return Err(ApiError::not_found("entry"));
+            return Err(ContentError::NotFound("entry"));
         }
         store.bump_popularity(&mut tx, persona_id, -ENTRY_WEIGHT).await?;
         let payload = serde_json::json!({ "section": entry.section.as_str() });

@@ -149,10 +149,11 @@ impl Content {
 
     /// A post's detail or a comments page for anonymous readers, as JSON, from the cache
     /// when it is fresh.
-    pub async fn cached_discussion<T, F>(&self, key: String, render: F) -> ApiResult<Arc<Precompressed>>
+    pub async fn cached_discussion<T, E, F>(&self, key: String, render: F) -> ApiResult<Arc<Precompressed>>
     where
         T: serde::Serialize,
-        F: std::future::Future<Output = ApiResult<T>>,
+        E: Into<ApiError>,
+        F: std::future::Future<Output = Result<T, E>>,
     {
         let cache = &self.inner.feed_cache.discussions;
         if let Some(json) = cache.get(&key) {
@@ -163,7 +164,7 @@ impl Content {
         if let Some(json) = cache.get(&key) {
             return Ok(json);
         }
-        let json = serde_json::to_vec(&render.await?).map_err(ApiError::internal)?;
+        let json = serde_json::to_vec(&render.await.map_err(Into::into)?).map_err(ApiError::internal)?;
         let json = Arc::new(Precompressed::new(json));
         cache.insert(key, json.clone());
         Ok(json)

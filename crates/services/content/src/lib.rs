@@ -12,6 +12,7 @@ mod comments;
 pub mod cursor;
 pub mod domain;
 mod entries;
+mod error;
 mod feed_cache;
 mod hot;
 mod moderation;
@@ -40,6 +41,7 @@ use yujie_db::Migrations;
 use yujie_identity::IdentityClient;
 use yujie_kernel::{auth::Authenticator, service::InternalClient, Platform, ServiceRoutes};
 
+pub use error::ContentError;
 pub use moderation::{ChangePage, FeedEntry, ItemKind};
 
 use crate::{reaction_lookups::ReactionLookups, store::ContentStore};

@@ -1,9 +1,10 @@
 //! Staff removal and restore of persona items, and the change feed the companion reads.
 //! Reports (part 2) point at the same `(kind, id)` pairs.
 
+use crate::error::{ContentError, Result};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-use yujie_kernel::{clock::millis_to_datetime, ApiError, ApiResult};
+use yujie_kernel::{clock::millis_to_datetime, ApiError};
 
 use crate::{
     posts::post_payload,
@@ -23,14 +24,14 @@ pub enum ItemKind {
 }
 
 impl ItemKind {
-    pub fn parse(raw: &str) -> ApiResult<Self> {
+    pub fn parse(raw: &str) -> Result<Self> {
         match raw {
             "persona" => Ok(ItemKind::Persona),
             "photo" => Ok(ItemKind::Photo),
             "entry" => Ok(ItemKind::Entry),
             "post" => Ok(ItemKind::Post),
             "comment" => Ok(ItemKind::Comment),
-            _ => Err(ApiError::invalid_field("kind", "must be persona, photo, entry, post or comment")),
+            _ => Err(ContentError::invalid("kind", "must be persona, photo, entry, post or comment")),
         }
     }
 
@@ -69,22 +70,22 @@ pub struct ChangePage {
 
 impl Content {
     /// Removes (`reason` given) or restores an item; `false` if it was already so.
-    pub async fn set_removed(&self, kind: ItemKind, id: &str, reason: Option<&str>) -> ApiResult<bool> {
+    pub async fn set_removed(&self, kind: ItemKind, id: &str, reason: Option<&str>) -> Result<bool> {
         if kind == ItemKind::Comment {
             return self.set_comment_removed(id, reason).await;
         }
         let store = &self.inner.store;
         let (persona_id, weight) = match kind {
             ItemKind::Post => {
-                (store.post(id).await?.ok_or_else(|| ApiError::not_found("post"))?.persona_id, POST_WEIGHT)
+                (store.post(id).await?.ok_or_else(|| ContentError::NotFound("post"))?.persona_id, POST_WEIGHT)
             }
-            ItemKind::Comment => return Err(ApiError::not_found("comment")),
-            ItemKind::Persona => (store.persona(id).await?.ok_or_else(|| ApiError::not_found("persona"))?.id, 0),
+            ItemKind::Comment => return Err(ContentError::NotFound("comment")),
+            ItemKind::Persona => (store.persona(id).await?.ok_or_else(|| ContentError::NotFound("persona"))?.id, 0),
             ItemKind::Photo => {
-                (store.photo(id).await?.ok_or_else(|| ApiError::not_found("photo"))?.persona_id, PHOTO_WEIGHT)
+                (store.photo(id).await?.ok_or_else(|| ContentError::NotFound("photo"))?.persona_id, PHOTO_WEIGHT)
             }
             ItemKind::Entry => {
-                (store.entry(id).await?.ok_or_else(|| ApiError::not_found("entry"))?.persona_id, ENTRY_WEIGHT)
+                (store.entry(id).await?.ok_or_else(|| ContentError::NotFound("entry"))?.persona_id, ENTRY_WEIGHT)
             }
         };
         let now = self.now_ms();
@@ -120,9 +121,9 @@ impl Content {
 
     /// Comments are not in the change feed; their removal moves the counters only
     /// when the comment was live (a deleted one was already uncounted).
-    async fn set_comment_removed(&self, id: &str, reason: Option<&str>) -> ApiResult<bool> {
+    async fn set_comment_removed(&self, id: &str, reason: Option<&str>) -> Result<bool> {
         let store = &self.inner.store;
-        let comment = store.comment(id).await?.ok_or_else(|| ApiError::not_found("comment"))?;
+        let comment = store.comment(id).await?.ok_or_else(|| ContentError::NotFound("comment"))?;
         let mut tx = store.begin().await?;
         if !store.set_comment_removed(&mut tx, id, reason.map(|reason| (reason, self.now_ms()))).await? {
             tx.rollback().await?;
@@ -137,7 +138,7 @@ impl Content {
     }
 
     /// The item's author and its content now, if it is visible to the public.
-    pub async fn item_snapshot(&self, kind: ItemKind, id: &str) -> ApiResult<Option<(String, serde_json::Value)>> {
+    pub async fn item_snapshot(&self, kind: ItemKind, id: &str) -> Result<Option<(String, serde_json::Value)>> {
         let store = &self.inner.store;
         Ok(match kind {
             ItemKind::Persona => store
@@ -176,7 +177,7 @@ impl Content {
         })
     }
 
-    pub async fn change_page(&self, after: i64, limit: i64) -> ApiResult<ChangePage> {
+    pub async fn change_page(&self, after: i64, limit: i64) -> Result<ChangePage> {
         let rows = self.inner.store.changes_after(after, limit.clamp(1, 1000)).await?;
         let next_after = rows.last().map_or(after, |row| row.seq);
         let changes = rows
@@ -192,7 +193,7 @@ impl Content {
                     occurred_at: millis_to_datetime(row.occurred_at),
                 })
             })
-            .collect::<ApiResult<_>>()?;
+            .collect::<Result<_>>()?;
         Ok(ChangePage { changes, next_after })
     }
 }

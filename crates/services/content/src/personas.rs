@@ -1,11 +1,12 @@
 //! Creating, editing, reading, listing and searching personas.
 
+use crate::error::{ContentError, Result};
 use std::collections::HashMap;
 
 use serde::Deserialize;
 use serde_json::json;
 use utoipa::ToSchema;
-use yujie_kernel::{clock::millis_to_datetime, ids::new_id, safety::Place, ApiError, ApiResult, ErrorCode};
+use yujie_kernel::{clock::millis_to_datetime, ids::new_id, safety::Place, ApiError};
 
 use crate::{
     cursor::{decode_cursor, into_page},
@@ -38,28 +39,28 @@ pub(crate) fn present<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Resu
     Option::<String>::deserialize(deserializer).map(Some)
 }
 
-pub fn persona_payload(persona: &PersonaRow) -> ApiResult<serde_json::Value> {
+pub fn persona_payload(persona: &PersonaRow) -> Result<serde_json::Value> {
     Ok(json!({ "name": persona.name, "aliases": persona.alias_list()?, "creator_id": persona.creator_id }))
 }
 
 impl Content {
     /// A live persona, or 404.
-    pub(crate) async fn live_persona(&self, id: &str) -> ApiResult<PersonaRow> {
+    pub(crate) async fn live_persona(&self, id: &str) -> Result<PersonaRow> {
         match self.inner.store.persona(id).await? {
             Some(persona) if persona.removed_at.is_none() => Ok(persona),
-            _ => Err(ApiError::not_found("persona")),
+            _ => Err(ContentError::NotFound("persona")),
         }
     }
 
     /// A persona's name, screened: names cannot be held for review, so a review word
     /// refuses them like a block word.
-    async fn screened_name(&self, raw: &str, user_id: &str, persona_id: &str) -> ApiResult<String> {
+    async fn screened_name(&self, raw: &str, user_id: &str, persona_id: &str) -> Result<String> {
         let name = PersonaName::parse(raw)?.as_str().to_owned();
         let safety = &self.inner.platform.safety;
         Ok(safety.screen(Place::Persona, "name", name, Some(user_id), Some(persona_id)).await?.text)
     }
 
-    async fn screened_aliases(&self, raw: &[String], user_id: &str, persona_id: &str) -> ApiResult<Vec<String>> {
+    async fn screened_aliases(&self, raw: &[String], user_id: &str, persona_id: &str) -> Result<Vec<String>> {
         let mut aliases = Vec::new();
         for (index, alias) in Aliases::parse(raw)?.as_slice().iter().enumerate() {
             let field = format!("aliases[{index}]");
@@ -71,7 +72,7 @@ impl Content {
         Ok(aliases)
     }
 
-    pub async fn create_persona(&self, creator_id: &str, new: &NewPersona) -> ApiResult<PersonaDetail> {
+    pub async fn create_persona(&self, creator_id: &str, new: &NewPersona) -> Result<PersonaDetail> {
         let id = new_id();
         let name = self.screened_name(&new.name, creator_id, &id).await?;
         let aliases = self.screened_aliases(&new.aliases, creator_id, &id).await?;
@@ -100,11 +101,13 @@ impl Content {
         user_id: &str,
         persona_id: &str,
         update: &PersonaUpdate,
-    ) -> ApiResult<PersonaDetail> {
+    ) -> Result<PersonaDetail> {
         let mut row = self.live_persona(persona_id).await?;
         if row.creator_id != user_id {
-            return Err(ApiError::new(ErrorCode::Forbidden)
-                .with_detail("only the persona's creator edits its name, aliases and cover"));
+            return Err(ContentError::NotOwner {
+                owner: "creator",
+                action: "edits a persona's name, aliases and cover",
+            });
         }
         if let Some(name) = &update.name {
             row.name = self.screened_name(name, user_id, persona_id).await?;
@@ -117,7 +120,7 @@ impl Content {
             if let Some(photo_id) = cover {
                 let photo = self.inner.store.photo(photo_id).await?;
                 if !photo.is_some_and(|photo| photo.persona_id == row.id && photo.removed_at.is_none()) {
-                    return Err(ApiError::invalid_field("cover_photo_id", "must be a photo of this persona"));
+                    return Err(ContentError::invalid("cover_photo_id", "must be a photo of this persona"));
                 }
             }
             row.cover_photo_id = cover.clone();
@@ -127,7 +130,7 @@ impl Content {
         let mut tx = store.begin_change().await?;
         if !store.update_persona_base(&mut tx, &row, &search_grams(&row.name, &row.alias_list()?)).await? {
             tx.rollback().await?;
-            return Err(ApiError::not_found("persona"));
+            return Err(ContentError::NotFound("persona"));
         }
         let change = Change::new(ItemKind::Persona, ChangeAction::Updated, &row.id, &row.id, persona_payload(&row)?);
         tx.commit(change, row.updated_at).await?;
@@ -135,7 +138,7 @@ impl Content {
         self.persona_detail(&row.id).await
     }
 
-    pub async fn persona_detail(&self, id: &str) -> ApiResult<PersonaDetail> {
+    pub async fn persona_detail(&self, id: &str) -> Result<PersonaDetail> {
         let persona = self.live_persona(id).await?;
         let store = &self.inner.store;
         let (photos, entries) = tokio::try_join!(store.photos_of(id), store.entries_of(id))?;
@@ -179,7 +182,7 @@ impl Content {
         })
     }
 
-    pub async fn list_personas(&self, sort: PersonaSort, cursor: Option<&str>, limit: i64) -> ApiResult<PersonaPage> {
+    pub async fn list_personas(&self, sort: PersonaSort, cursor: Option<&str>, limit: i64) -> Result<PersonaPage> {
         let after = cursor.map(decode_cursor).transpose()?;
         let rows = self.inner.store.list_personas(sort, after.as_ref(), limit).await?;
         let (rows, next_cursor) = into_page(rows, limit, |last| {
@@ -190,12 +193,12 @@ impl Content {
 
     /// Personas whose name or an alias contains `query` (Chinese or not), most popular
     /// first.
-    pub async fn search_personas(&self, query: &str) -> ApiResult<PersonaPage> {
+    pub async fn search_personas(&self, query: &str) -> Result<PersonaPage> {
         let needle = normalize(query);
         let chars: Vec<char> = needle.chars().collect();
         match chars.len() {
-            0 => return Err(ApiError::invalid_field("q", "must not be empty")),
-            33.. => return Err(ApiError::invalid_field("q", "must be at most 32 characters")),
+            0 => return Err(ContentError::invalid("q", "must not be empty")),
+            33.. => return Err(ContentError::invalid("q", "must be at most 32 characters")),
             _ => {}
         }
         let mut grams: Vec<String> = if chars.len() == 1 {
@@ -217,7 +220,7 @@ impl Content {
         Ok(PersonaPage { items: self.cards(&rows).await?, next_cursor: None })
     }
 
-    async fn cards(&self, rows: &[PersonaRow]) -> ApiResult<Vec<crate::views::PersonaCard>> {
+    async fn cards(&self, rows: &[PersonaRow]) -> Result<Vec<crate::views::PersonaCard>> {
         let cover_ids: Vec<String> = rows.iter().filter_map(|row| row.cover_photo_id.clone()).collect();
         let covers: HashMap<String, _> = self
             .inner

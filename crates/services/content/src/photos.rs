@@ -1,8 +1,9 @@
 //! Persona photos: checked, re-encoded without EXIF, stored in three sizes.
 
+use crate::error::{ContentError, Result};
 use std::collections::BTreeMap;
 
-use yujie_kernel::{http::render_image, ids::new_id, ApiError, ApiResult, ErrorCode};
+use yujie_kernel::{http::render_image, ids::new_id, ApiError};
 
 use crate::{
     moderation::ItemKind,
@@ -19,7 +20,7 @@ fn photo_payload(photo: &PhotoRow) -> serde_json::Value {
 }
 
 impl Content {
-    pub async fn add_photo(&self, author_id: &str, persona_id: &str, upload: Vec<u8>) -> ApiResult<PhotoView> {
+    pub async fn add_photo(&self, author_id: &str, persona_id: &str, upload: Vec<u8>) -> Result<PhotoView> {
         self.live_persona(persona_id).await?;
         let checked = render_image(&self.inner.platform.images, "file", upload, &RENDITIONS).await?;
         let id = new_id();
@@ -49,10 +50,10 @@ impl Content {
             return Err(error);
         }
         let authors = self.authors([author_id.to_owned()]).await?;
-        self.photo_view(&row, &authors).await
+        Ok(self.photo_view(&row, &authors).await?)
     }
 
-    async fn record_photo(&self, row: &PhotoRow, now: i64) -> ApiResult<()> {
+    async fn record_photo(&self, row: &PhotoRow, now: i64) -> Result<()> {
         let store = &self.inner.store;
         let mut tx = store.begin_change().await?;
         store.insert_photo(&mut tx, row).await?;
@@ -63,21 +64,21 @@ impl Content {
     }
 
     /// Deletes a photo and its stored objects; only its uploader may.
-    pub async fn delete_photo(&self, user_id: &str, persona_id: &str, photo_id: &str) -> ApiResult<()> {
+    pub async fn delete_photo(&self, user_id: &str, persona_id: &str, photo_id: &str) -> Result<()> {
         self.live_persona(persona_id).await?;
         let photo = match self.inner.store.photo(photo_id).await? {
             Some(photo) if photo.persona_id == persona_id && photo.removed_at.is_none() => photo,
-            _ => return Err(ApiError::not_found("photo")),
+            _ => return Err(ContentError::NotFound("photo")),
         };
         if photo.author_id != user_id {
-            return Err(ApiError::new(ErrorCode::Forbidden).with_detail("only its uploader deletes a photo"));
+            return Err(ContentError::NotOwner { owner: "uploader", action: "deletes a photo" });
         }
         let now = self.now_ms();
         let store = &self.inner.store;
         let mut tx = store.begin_change().await?;
         if !store.delete_photo(&mut tx, photo_id, user_id).await? {
             tx.rollback().await?;
-            return Err(ApiError::not_found("photo"));
+            return Err(ContentError::NotFound("photo"));
         }
         store.bump_popularity(&mut tx, persona_id, -PHOTO_WEIGHT).await?;
         tx.commit(

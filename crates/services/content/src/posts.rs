@@ -1,12 +1,12 @@
 //! Members' posts about a persona's events, and the feeds that list them.
 
+use crate::error::{ContentError, Result};
 use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use yujie_kernel::{
-    auth::CurrentUser, clock::millis_to_datetime, http::render_image, ids::new_id, safety::Place, ApiError, ApiResult,
-    ErrorCode,
+    auth::CurrentUser, clock::millis_to_datetime, http::render_image, ids::new_id, safety::Place, ApiError,
 };
 
 use crate::{
@@ -112,13 +112,13 @@ pub fn post_payload(post: &PostRow) -> serde_json::Value {
 }
 
 impl Content {
-    pub(crate) async fn visible_post(&self, id: &str) -> ApiResult<PostRow> {
-        self.inner.store.visible_post(id).await?.ok_or_else(|| ApiError::not_found("post"))
+    pub(crate) async fn visible_post(&self, id: &str) -> Result<PostRow> {
+        self.inner.store.visible_post(id).await?.ok_or_else(|| ContentError::NotFound("post"))
     }
 
-    pub async fn create_post(&self, user: &CurrentUser, new: NewPost) -> ApiResult<PostView> {
+    pub async fn create_post(&self, user: &CurrentUser, new: NewPost) -> Result<PostView> {
         if !user.is_member() {
-            return Err(ApiError::new(ErrorCode::Forbidden).with_detail("posting is for members (会员)"));
+            return Err(ContentError::MembersOnly);
         }
         let id = new_id();
         let mut review = Review::default();
@@ -129,11 +129,11 @@ impl Content {
         let event_date =
             new.event_date.as_deref().filter(|d| !d.trim().is_empty()).map(EventDate::parse).transpose()?;
         if new.images.len() > MAX_POST_IMAGES {
-            return Err(ApiError::invalid_field("images", format!("at most {MAX_POST_IMAGES} images")));
+            return Err(ContentError::invalid("images", format!("at most {MAX_POST_IMAGES} images")));
         }
         self.live_persona(&new.persona_id)
             .await
-            .map_err(|error| error.map_not_found(|| ApiError::invalid_field("persona_id", "no such persona")))?;
+            .map_err(|error| error.or_if_missing(ContentError::invalid("persona_id", "no such persona")))?;
         let images = self.store_images(&id, new.images).await?;
         let now = self.now_ms();
         let row = PostRow {
@@ -174,7 +174,7 @@ impl Content {
     }
 
     /// Checks every image first, then stores them; nothing is stored if one fails.
-    async fn store_images(&self, post_id: &str, uploads: Vec<Vec<u8>>) -> ApiResult<Vec<StoredImage>> {
+    async fn store_images(&self, post_id: &str, uploads: Vec<Vec<u8>>) -> Result<Vec<StoredImage>> {
         let mut checked = Vec::new();
         for (index, upload) in uploads.into_iter().enumerate() {
             let images = &self.inner.platform.images;
@@ -210,10 +210,10 @@ impl Content {
         }
     }
 
-    pub async fn edit_post(&self, user: &CurrentUser, post_id: &str, edit: &PostEdit) -> ApiResult<PostView> {
+    pub async fn edit_post(&self, user: &CurrentUser, post_id: &str, edit: &PostEdit) -> Result<PostView> {
         let mut post = self.visible_post(post_id).await?;
         if post.author_id != user.user_id {
-            return Err(ApiError::new(ErrorCode::Forbidden).with_detail("only its author edits a post"));
+            return Err(ContentError::NotOwner { owner: "author", action: "edits a post" });
         }
         let mut review = Review::default();
         if let Some(title) = &edit.title {
@@ -232,7 +232,7 @@ impl Content {
         let mut tx = store.begin_change().await?;
         if !store.edit_post(&mut tx, &post, now).await? {
             tx.rollback().await?;
-            return Err(ApiError::not_found("post"));
+            return Err(ContentError::NotFound("post"));
         }
         let change = Change::new(ItemKind::Post, ChangeAction::Updated, &post.persona_id, post_id, post_payload(&post));
         tx.commit(change, now).await?;
@@ -242,17 +242,17 @@ impl Content {
         Ok(view)
     }
 
-    pub async fn delete_post(&self, user: &CurrentUser, post_id: &str) -> ApiResult<()> {
+    pub async fn delete_post(&self, user: &CurrentUser, post_id: &str) -> Result<()> {
         let post = self.visible_post(post_id).await?;
         if post.author_id != user.user_id {
-            return Err(ApiError::new(ErrorCode::Forbidden).with_detail("only its author deletes a post"));
+            return Err(ContentError::NotOwner { owner: "author", action: "deletes a post" });
         }
         let now = self.now_ms();
         let store = &self.inner.store;
         let mut tx = store.begin_change().await?;
         if !store.delete_post(&mut tx, post_id, &user.user_id, now).await? {
             tx.rollback().await?;
-            return Err(ApiError::not_found("post"));
+            return Err(ContentError::NotFound("post"));
         }
         store.bump_popularity(&mut tx, &post.persona_id, -POST_WEIGHT).await?;
         let change = Change::new(ItemKind::Post, ChangeAction::Deleted, &post.persona_id, post_id, post_payload(&post));
@@ -262,10 +262,10 @@ impl Content {
         Ok(())
     }
 
-    pub async fn post_view(&self, post_id: &str, viewer: Option<&CurrentUser>) -> ApiResult<PostView> {
+    pub async fn post_view(&self, post_id: &str, viewer: Option<&CurrentUser>) -> Result<PostView> {
         let post = self.visible_post(post_id).await?;
         let mut views = self.post_views(vec![post], viewer, Shape::Whole).await?;
-        views.pop().ok_or_else(|| ApiError::not_found("post"))
+        views.pop().ok_or_else(|| ContentError::NotFound("post"))
     }
 
     pub async fn feed(
@@ -275,7 +275,7 @@ impl Content {
         cursor: Option<&str>,
         limit: i64,
         viewer: Option<&CurrentUser>,
-    ) -> ApiResult<PostPage> {
+    ) -> Result<PostPage> {
         if let Some(persona_id) = persona_id {
             self.live_persona(persona_id).await?;
         }
@@ -289,7 +289,7 @@ impl Content {
     }
 
     /// The user's own visible posts, newest first.
-    pub async fn author_feed(&self, user: &CurrentUser, cursor: Option<&str>, limit: i64) -> ApiResult<PostPage> {
+    pub async fn author_feed(&self, user: &CurrentUser, cursor: Option<&str>, limit: i64) -> Result<PostPage> {
         let after = cursor.map(decode_cursor).transpose()?;
         let store = &self.inner.store;
         let rows = store.feed(FeedScope::Author, Some(&user.user_id), FeedSort::New, after.as_ref(), limit).await?;
@@ -302,7 +302,7 @@ impl Content {
         rows: Vec<PostRow>,
         viewer: Option<&CurrentUser>,
         shape: Shape,
-    ) -> ApiResult<Vec<PostView>> {
+    ) -> Result<Vec<PostView>> {
         let store = &self.inner.store;
         let authors: Authors = self.authors(rows.iter().map(|row| row.author_id.clone())).await?;
         let persona_ids: Vec<String> = rows.iter().map(|row| row.persona_id.clone()).collect();
@@ -354,8 +354,8 @@ impl Content {
 }
 
 /// A post's stored image list.
-fn stored_images(json: &str) -> ApiResult<Vec<StoredImage>> {
-    ApiError::decode_stored("posts.images", json)
+fn stored_images(json: &str) -> Result<Vec<StoredImage>> {
+    Ok(ApiError::decode_stored("posts.images", json)?)
 }
 
 /// A list's preview of a text: its first [`PREVIEW_CHARS`] characters, and whether

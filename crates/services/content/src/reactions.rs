@@ -2,9 +2,10 @@
 //! switches it; setting the same one again takes it back. The row and the counters move
 //! in one transaction, so counts always equal the rows.
 
+use crate::error::{ContentError, Result};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-use yujie_kernel::{auth::CurrentUser, ApiError, ApiResult};
+use yujie_kernel::auth::CurrentUser;
 
 use yujie_db::is_retryable_conflict;
 
@@ -48,7 +49,7 @@ impl Content {
         target: Reactable,
         id: &str,
         value: ReactionValue,
-    ) -> ApiResult<ReactionState> {
+    ) -> Result<ReactionState> {
         let store = &self.inner.store;
         let kind = match target {
             Reactable::Post => {
@@ -68,16 +69,16 @@ impl Content {
                     tracing::debug!(attempt, error = %error, "reaction transaction conflicted; retrying");
                     tokio::time::sleep(std::time::Duration::from_millis(5 * attempt)).await;
                 }
-                result => break result?.ok_or_else(|| ApiError::not_found(kind))?,
+                result => break result?.ok_or_else(|| ContentError::NotFound(kind))?,
             }
         };
         let (like_count, dislike_count) = match target {
             Reactable::Post => {
-                let post = store.post(id).await?.ok_or_else(|| ApiError::not_found("post"))?;
+                let post = store.post(id).await?.ok_or_else(|| ContentError::NotFound("post"))?;
                 (post.like_count, post.dislike_count)
             }
             Reactable::Comment => {
-                let comment = store.comment(id).await?.ok_or_else(|| ApiError::not_found("comment"))?;
+                let comment = store.comment(id).await?.ok_or_else(|| ContentError::NotFound("comment"))?;
                 (comment.like_count, comment.dislike_count)
             }
         };
@@ -113,17 +114,17 @@ impl Content {
     }
 
     /// A live comment on a visible post, or 404.
-    pub(crate) async fn live_comment(&self, id: &str) -> ApiResult<CommentRow> {
+    pub(crate) async fn live_comment(&self, id: &str) -> Result<CommentRow> {
         let comment = self
             .inner
             .store
             .comment(id)
             .await?
             .filter(CommentRow::is_live)
-            .ok_or_else(|| ApiError::not_found("comment"))?;
+            .ok_or_else(|| ContentError::NotFound("comment"))?;
         self.visible_post(&comment.post_id)
             .await
-            .map_err(|error| error.map_not_found(|| ApiError::not_found("comment")))?;
+            .map_err(|error| error.or_if_missing(ContentError::NotFound("comment")))?;
         Ok(comment)
     }
 }

@@ -1,14 +1,13 @@
 //! 举报: one open report per user per item, each keeping a snapshot of the content as
 //! reported, counted per item for the staff queue.
 
+use crate::error::{ContentError, Result};
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use yujie_identity::UserBrief;
-use yujie_kernel::{
-    auth::CurrentUser, clock::millis_to_datetime, ids::new_id, safety::Place, ApiError, ApiResult, ErrorCode,
-};
+use yujie_kernel::{auth::CurrentUser, clock::millis_to_datetime, ids::new_id, safety::Place, ApiError};
 
 use crate::{
     domain::{optional_text, ReportReason},
@@ -62,7 +61,7 @@ pub struct ReportDetail {
 }
 
 impl Content {
-    pub async fn file_report(&self, user: &CurrentUser, new: &NewReport) -> ApiResult<ReportReceipt> {
+    pub async fn file_report(&self, user: &CurrentUser, new: &NewReport) -> Result<ReportReceipt> {
         let id = new_id();
         let note = match optional_text("note", new.note.as_deref(), 500)? {
             Some(note) => {
@@ -74,7 +73,7 @@ impl Content {
         let (author_id, snapshot) = self
             .item_snapshot(new.target_kind, &new.target_id)
             .await?
-            .ok_or_else(|| ApiError::invalid_field("target_id", "no such visible item"))?;
+            .ok_or_else(|| ContentError::invalid("target_id", "no such visible item"))?;
         let row = ReportRow {
             id,
             target_kind: new.target_kind.as_str().to_owned(),
@@ -89,7 +88,7 @@ impl Content {
         let mut tx = store.begin().await?;
         if !store.insert_report(&mut tx, &row, &author_id).await? {
             tx.rollback().await?;
-            return Err(ApiError::new(ErrorCode::Conflict).with_detail("you already have an open report on this item"));
+            return Err(ContentError::ReportAlreadyOpen);
         }
         tx.commit().await?;
         Ok(ReportReceipt { id: row.id })
@@ -102,7 +101,7 @@ impl Content {
         kind: Option<ItemKind>,
         reason: Option<ReportReason>,
         limit: i64,
-    ) -> ApiResult<Vec<ReportGroup>> {
+    ) -> Result<Vec<ReportGroup>> {
         let store = &self.inner.store;
         let filter = QueueFilter { kind: kind.map(ItemKind::as_str), reason: reason.map(ReportReason::as_str) };
         let groups = store.open_report_groups(filter, limit.clamp(1, 200)).await?;
@@ -134,7 +133,7 @@ impl Content {
                             note: report.note,
                         })
                     })
-                    .collect::<ApiResult<_>>()?,
+                    .collect::<Result<_>>()?,
                 first_reported_at: millis_to_datetime(group.first_reported_at),
                 last_reported_at: millis_to_datetime(group.last_reported_at),
                 target_kind: group.target_kind,
@@ -174,7 +173,7 @@ impl Content {
         id: &str,
         resolution: Resolution,
         reason: &str,
-    ) -> ApiResult<Resolved> {
+    ) -> Result<Resolved> {
         let status = match resolution {
             Resolution::Dismiss => "dismissed",
             Resolution::Remove => "removed",
@@ -182,8 +181,7 @@ impl Content {
         let store = &self.inner.store;
         let resolved = store.resolve_reports(kind.as_str(), id, status, self.now_ms()).await?;
         if resolved.is_empty() {
-            return Err(ApiError::new(ErrorCode::Conflict)
-                .with_detail("this item has no open reports: another moderator resolved them"));
+            return Err(ContentError::NoOpenReports);
         }
         let removed = match resolution {
             Resolution::Dismiss => false,

@@ -2,10 +2,10 @@
 //! sensitive-word filter before it is stored. A review word stores the item, hides it
 //! pending review (a removal staff can restore) and queues it for staff as if reported.
 
+use crate::error::Result;
 use yujie_kernel::{
     ids::new_id,
     safety::{Category, Place},
-    ApiResult,
 };
 
 use crate::{moderation::ItemKind, store::ReportRow, Content};
@@ -39,7 +39,7 @@ impl Content {
         user_id: &str,
         item_id: &str,
         review: &mut Review,
-    ) -> ApiResult<String> {
+    ) -> Result<String> {
         let safety = &self.inner.platform.safety;
         let screened = safety.screen(place, field, text, Some(user_id), Some(item_id)).await?;
         review.merge(screened.review);
@@ -55,7 +55,7 @@ impl Content {
         user_id: &str,
         item_id: &str,
         review: &mut Review,
-    ) -> ApiResult<Option<String>> {
+    ) -> Result<Option<String>> {
         match text {
             Some(text) => Ok(Some(self.screen(place, field, text, user_id, item_id, review).await?)),
             None => Ok(None),
@@ -63,7 +63,7 @@ impl Content {
     }
 
     /// Hides a just-stored item that asked for review and files the filter's report.
-    pub(crate) async fn hold_if_asked(&self, kind: ItemKind, id: &str, review: Review) -> ApiResult<()> {
+    pub(crate) async fn hold_if_asked(&self, kind: ItemKind, id: &str, review: Review) -> Result<()> {
         let Some(category) = review.0 else {
             return Ok(());
         };

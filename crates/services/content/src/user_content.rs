@@ -1,9 +1,10 @@
 //! Moderation by author: list everything a user wrote, or remove (and restore) all of
 //! it at once, as staff do with a ban for abuse.
 
+use crate::error::Result;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-use yujie_kernel::{clock::millis_to_datetime, ApiResult};
+use yujie_kernel::clock::millis_to_datetime;
 
 use crate::{moderation::ItemKind, Content};
 
@@ -27,7 +28,7 @@ fn state(deleted: Option<i64>, removed: Option<i64>) -> String {
 
 impl Content {
     /// A user's posts and comments, newest first, whatever their state.
-    pub async fn user_content(&self, user_id: &str) -> ApiResult<Vec<UserItem>> {
+    pub async fn user_content(&self, user_id: &str) -> Result<Vec<UserItem>> {
         let store = &self.inner.store;
         let mut items: Vec<UserItem> = store
             .posts_by_author(user_id, 200)
@@ -54,7 +55,7 @@ impl Content {
 
     /// Removes (`reason` given) or restores every post and comment of a user; returns
     /// how many changed. Each goes through the same path as a single removal.
-    pub async fn set_user_content_removed(&self, user_id: &str, reason: Option<&str>) -> ApiResult<usize> {
+    pub async fn set_user_content_removed(&self, user_id: &str, reason: Option<&str>) -> Result<usize> {
         let mut changed = 0;
         for item in self.user_content(user_id).await? {
             let eligible = if reason.is_some() { item.state == "visible" } else { item.state == "removed" };

@@ -8,6 +8,7 @@
 mod auth_state;
 mod client;
 pub mod domain;
+mod error;
 mod login;
 mod metrics;
 mod profile;
@@ -22,6 +23,7 @@ use axum::extract::FromRef;
 pub use client::{
     BanRequest, Done, ExtendMembership, HttpIdentityClient, IdentityClient, MembershipEnd, MembershipRequest, UserBrief,
 };
+pub use error::IdentityError;
 use yujie_db::Migrations;
 use yujie_kernel::{auth::Authenticator, config::STANDIN_PATH, wait::SharedPoll, Platform, ServiceRoutes};
 

@@ -1,13 +1,13 @@
 //! Sign-in by WeChat QR: create an attempt, accept the scan pushed to the callback,
 //! and complete the attempt for the browser that waits on it.
 
+use crate::error::{IdentityError, Result};
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use yujie_kernel::{
     auth::banned_error, clock::millis_to_datetime, config::WechatMessageMode, ids::random_hex, wait::Polled, ApiError,
-    ApiResult, ErrorCode,
 };
 
 use crate::{
@@ -62,18 +62,18 @@ pub enum LoginStatus {
     Completed(TokenPair),
 }
 
-fn refused(detail: &str) -> ApiError {
-    ApiError::new(ErrorCode::InvalidSignature).with_detail(detail.to_owned())
+fn refused(detail: impl Into<String>) -> IdentityError {
+    IdentityError::CallbackRefused(detail.into())
 }
 
 impl Identity {
-    pub async fn create_login(&self) -> ApiResult<LoginQr> {
+    pub async fn create_login(&self) -> Result<LoginQr> {
         let config = &self.inner.platform.config.wechat;
         let scene = random_hex(16);
         let login_id = random_hex(16);
         let qr = self.inner.wechat.create_scene_qr(&scene, config.qr_expire_secs).await.map_err(|error| {
             tracing::error!(error = format!("{error:#}"), "WeChat QR creation failed");
-            ApiError::upstream(error, "WeChat did not create a QR code; try again")
+            IdentityError::WechatFailed(error)
         })?;
         let now = self.now_ms();
         let lifetime_secs = qr.expire_seconds.clamp(1, config.qr_expire_secs);
@@ -89,7 +89,7 @@ impl Identity {
         })
     }
 
-    fn check_request_signature(&self, query: &CallbackQuery) -> ApiResult<(String, String)> {
+    fn check_request_signature(&self, query: &CallbackQuery) -> Result<(String, String)> {
         let token = self.inner.platform.config.wechat.token.expose();
         let (Some(presented), Some(timestamp), Some(nonce)) = (&query.signature, &query.timestamp, &query.nonce) else {
             return Err(refused("signature, timestamp and nonce are required"));
@@ -105,17 +105,17 @@ impl Identity {
     }
 
     /// URL verification (a GET when the callback URL is configured): echo `echostr`.
-    pub fn verify_callback_url(&self, query: &CallbackQuery) -> ApiResult<String> {
+    pub fn verify_callback_url(&self, query: &CallbackQuery) -> Result<String> {
         self.check_request_signature(query)?;
-        query.echostr.clone().ok_or_else(|| ApiError::invalid_field("echostr", "is required"))
+        query.echostr.clone().ok_or_else(|| IdentityError::invalid("echostr", "is required"))
     }
 
     /// Handles one pushed message and returns the body to answer WeChat with.
-    pub async fn handle_callback(&self, query: &CallbackQuery, body: &str) -> ApiResult<String> {
+    pub async fn handle_callback(&self, query: &CallbackQuery, body: &str) -> Result<String> {
         let result = self.process_callback(query, body).await;
         match &result {
             Ok(_) => {}
-            Err(error) if error.code == ErrorCode::InvalidSignature => {
+            Err(error @ IdentityError::CallbackRefused(_)) => {
                 tracing::warn!(reason = %error, "WeChat callback refused");
                 self.inner.metrics.wechat_event("refused");
             }
@@ -127,7 +127,7 @@ impl Identity {
         result
     }
 
-    async fn process_callback(&self, query: &CallbackQuery, body: &str) -> ApiResult<String> {
+    async fn process_callback(&self, query: &CallbackQuery, body: &str) -> Result<String> {
         let (timestamp, nonce) = self.check_request_signature(query)?;
         let encrypted = query.encrypt_type.as_deref() == Some("aes");
         let mode = self.inner.platform.config.wechat.message_mode;
@@ -145,7 +145,7 @@ impl Identity {
                 if !signature_matches(&[token, &timestamp, &nonce, &encrypt], presented) {
                     return Err(refused("msg_signature does not match"));
                 }
-                cipher.decrypt(&encrypt).map_err(|error| refused(&error.to_string()))?
+                cipher.decrypt(&encrypt).map_err(|error| refused(error.to_string()))?
             }
         };
         let message = EventMessage::parse(&xml).map_err(malformed)?;
@@ -212,8 +212,8 @@ impl Identity {
 
     /// Waits up to `timeout` for the attempt to be scanned, then completes it once.
     /// Waiters on one attempt share one reader.
-    pub async fn wait_login(&self, login_id: &str, timeout: Duration) -> ApiResult<LoginStatus> {
-        let mut attempt = self.inner.store.attempt(login_id).await?.ok_or_else(|| ApiError::not_found("login"))?;
+    pub async fn wait_login(&self, login_id: &str, timeout: Duration) -> Result<LoginStatus> {
+        let mut attempt = self.inner.store.attempt(login_id).await?.ok_or_else(|| IdentityError::NotFound("login"))?;
         let until_expiry = Duration::from_millis(u64::try_from(attempt.expires_at - self.now_ms()).unwrap_or(0));
         let wait = timeout.min(until_expiry);
         if attempt.status() == AttemptStatus::Pending && !wait.is_zero() {
@@ -242,25 +242,25 @@ impl Identity {
             }
         }
         match attempt.status() {
-            AttemptStatus::Completed => Err(ErrorCode::LoginAlreadyUsed.into()),
+            AttemptStatus::Completed => Err(IdentityError::LoginAlreadyUsed),
             AttemptStatus::Scanned => self.complete_login(login_id, attempt.user_id.as_deref()).await,
             AttemptStatus::Pending if attempt.expires_at <= self.now_ms() => {
                 self.inner.metrics.login("expired");
-                Err(ErrorCode::LoginExpired.into())
+                Err(IdentityError::LoginExpired)
             }
             AttemptStatus::Pending => Ok(LoginStatus::Pending { expires_at: millis_to_datetime(attempt.expires_at) }),
         }
     }
 
-    async fn complete_login(&self, login_id: &str, user_id: Option<&str>) -> ApiResult<LoginStatus> {
+    async fn complete_login(&self, login_id: &str, user_id: Option<&str>) -> Result<LoginStatus> {
         if !self.inner.store.complete_attempt(login_id, self.now_ms()).await? {
-            return Err(ErrorCode::LoginAlreadyUsed.into());
+            return Err(IdentityError::LoginAlreadyUsed);
         }
         let user_id = user_id.ok_or_else(|| ApiError::internal(anyhow::anyhow!("scanned attempt without user")))?;
-        let user = self.inner.store.user(user_id).await?.ok_or_else(|| ApiError::not_found("user"))?;
+        let user = self.inner.store.user(user_id).await?.ok_or_else(|| IdentityError::NotFound("user"))?;
         if let Some(until) = user.banned_until.filter(|until| *until > self.now_ms()) {
             self.inner.metrics.login("banned");
-            return Err(banned_error(until, user.ban_reason.as_deref()));
+            return Err(banned_error(until, user.ban_reason.as_deref()).into());
         }
         let tokens = self.issue_session(&user).await?;
         self.inner.metrics.login("completed");
@@ -272,8 +272,8 @@ fn login_channel(login_id: &str) -> String {
     format!("login:{login_id}")
 }
 
-fn malformed(error: impl std::fmt::Display) -> ApiError {
-    ApiError::new(ErrorCode::MalformedBody).with_detail(format!("invalid XML: {error}"))
+fn malformed(error: impl std::fmt::Display) -> IdentityError {
+    IdentityError::MalformedMessage(error.to_string())
 }
 
 fn url_encode(value: &str) -> String {

@@ -1,9 +1,10 @@
 //! The user's own profile: WeChat no longer shares nicknames or avatars, so users pick
 //! their own. Avatars go through the image checks before they are stored.
 
+use crate::error::{IdentityError, Result};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-use yujie_kernel::{clock::millis_to_datetime, http::render_image, ids::new_id, safety::Place, ApiError, ApiResult};
+use yujie_kernel::{clock::millis_to_datetime, http::render_image, ids::new_id, safety::Place, ApiError};
 
 use crate::{domain::Nickname, store::UserRow, Identity};
 
@@ -22,7 +23,7 @@ pub struct Me {
 const AVATAR_SIZE: u32 = 512;
 
 impl Identity {
-    async fn avatar_url(&self, key: Option<&str>) -> ApiResult<Option<String>> {
+    async fn avatar_url(&self, key: Option<&str>) -> Result<Option<String>> {
         let platform = &self.inner.platform;
         Ok(match key {
             Some(key) => Some(platform.blob.url(&platform.public_base_url, key).await?),
@@ -30,7 +31,7 @@ impl Identity {
         })
     }
 
-    pub(crate) async fn me(&self, user: &UserRow) -> ApiResult<Me> {
+    pub(crate) async fn me(&self, user: &UserRow) -> Result<Me> {
         let avatar_url = self.avatar_url(user.avatar_key.as_deref()).await?;
         Ok(Me {
             id: user.id.clone(),
@@ -42,7 +43,7 @@ impl Identity {
         })
     }
 
-    pub async fn briefs(&self, ids: &[String]) -> ApiResult<Vec<crate::UserBrief>> {
+    pub async fn briefs(&self, ids: &[String]) -> Result<Vec<crate::UserBrief>> {
         let mut briefs = Vec::new();
         for user in self.inner.store.users(ids).await? {
             let avatar_url = self.avatar_url(user.avatar_key.as_deref()).await?;
@@ -52,7 +53,7 @@ impl Identity {
     }
 
     /// Staff search by id or nickname substring.
-    pub async fn search(&self, query: &str, limit: i64) -> ApiResult<Vec<Me>> {
+    pub async fn search(&self, query: &str, limit: i64) -> Result<Vec<Me>> {
         let mut found = Vec::new();
         for user in self.inner.store.search_users(query, limit).await? {
             found.push(self.me(&user).await?);
@@ -60,14 +61,14 @@ impl Identity {
         Ok(found)
     }
 
-    pub async fn me_by_id(&self, user_id: &str) -> ApiResult<Me> {
-        let user = self.inner.store.user(user_id).await?.ok_or_else(|| ApiError::not_found("user"))?;
+    pub async fn me_by_id(&self, user_id: &str) -> Result<Me> {
+        let user = self.inner.store.user(user_id).await?.ok_or_else(|| IdentityError::NotFound("user"))?;
         self.me(&user).await
     }
 
     /// Sets a screened nickname: a mask word is stored masked; block and review words
     /// refuse it (a name cannot be held for review).
-    pub async fn set_nickname(&self, user_id: &str, nickname: &Nickname) -> ApiResult<Me> {
+    pub async fn set_nickname(&self, user_id: &str, nickname: &Nickname) -> Result<Me> {
         let safety = &self.inner.platform.safety;
         let nickname = nickname.as_str().to_owned();
         let nickname = safety.screen(Place::Nickname, "nickname", nickname, Some(user_id), Some(user_id)).await?.text;
@@ -76,7 +77,7 @@ impl Identity {
     }
 
     /// Checks, re-encodes (dropping EXIF) and stores a new avatar, then deletes the old.
-    pub async fn set_avatar(&self, user_id: &str, upload: Vec<u8>) -> ApiResult<Me> {
+    pub async fn set_avatar(&self, user_id: &str, upload: Vec<u8>) -> Result<Me> {
         let checked = render_image(&self.inner.platform.images, "file", upload, &[("avatar", AVATAR_SIZE)]).await?;
         let rendition =
             checked.renditions.into_iter().next().ok_or_else(|| ApiError::internal(anyhow::anyhow!("no rendition")))?;

@@ -2,6 +2,7 @@
 //! Each refresh token works once; presenting a used one means it was stolen or
 //! replayed, so the whole family (the session) is revoked.
 
+use crate::error::{IdentityError, Result};
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
@@ -10,7 +11,6 @@ use yujie_kernel::{
     auth::banned_error,
     clock::millis_to_datetime,
     ids::{random_hex, sha256_hex},
-    ApiError, ApiResult, ErrorCode,
 };
 
 use crate::{profile::Me, store::UserRow, Identity};
@@ -36,7 +36,7 @@ impl Identity {
         i64::try_from(self.inner.platform.config.auth.refresh_ttl_secs).unwrap_or(i64::MAX / 2_000) * 1000
     }
 
-    pub(crate) async fn issue_session(&self, user: &UserRow) -> ApiResult<TokenPair> {
+    pub(crate) async fn issue_session(&self, user: &UserRow) -> Result<TokenPair> {
         let now = self.now_ms();
         let refresh_token = new_refresh_token();
         let refresh_expires_at = now + self.refresh_ttl_ms();
@@ -51,7 +51,7 @@ impl Identity {
         session_id: &str,
         refresh_token: String,
         refresh_expires_at: i64,
-    ) -> ApiResult<TokenPair> {
+    ) -> Result<TokenPair> {
         let (access_token, access_expires_at) =
             self.inner.platform.tokens.issue(&user.id, session_id, user.member_until)?;
         Ok(TokenPair {
@@ -64,23 +64,33 @@ impl Identity {
         })
     }
 
-    pub async fn refresh(&self, refresh_token: &str) -> ApiResult<TokenPair> {
+    pub async fn refresh(&self, refresh_token: &str) -> Result<TokenPair> {
         let now = self.now_ms();
         let hash = sha256_hex(refresh_token);
-        let row = self.inner.store.refresh_token(&hash).await?.ok_or(ErrorCode::RefreshTokenInvalid)?;
+        let row = self
+            .inner
+            .store
+            .refresh_token(&hash)
+            .await?
+            .ok_or(IdentityError::RefreshTokenInvalid("the refresh token is unknown"))?;
         if row.revoked_at.is_some() {
-            return Err(ErrorCode::SessionRevoked.into());
+            return Err(IdentityError::SessionRevoked);
         }
         if row.used_at.is_some() {
             self.revoke_reused(&row.session_id).await?;
-            return Err(ErrorCode::RefreshTokenReused.into());
+            return Err(IdentityError::RefreshTokenReused);
         }
         if row.expires_at <= now {
-            return Err(ApiError::new(ErrorCode::RefreshTokenInvalid).with_detail("the session has expired"));
+            return Err(IdentityError::RefreshTokenInvalid("the session has expired"));
         }
-        let user = self.inner.store.user(&row.user_id).await?.ok_or(ErrorCode::RefreshTokenInvalid)?;
+        let user = self
+            .inner
+            .store
+            .user(&row.user_id)
+            .await?
+            .ok_or(IdentityError::RefreshTokenInvalid("the account is gone"))?;
         if let Some(until) = user.banned_until.filter(|until| *until > now) {
-            return Err(banned_error(until, user.ban_reason.as_deref()));
+            return Err(banned_error(until, user.ban_reason.as_deref()).into());
         }
         let successor = new_refresh_token();
         let expires_at = now + self.refresh_ttl_ms();
@@ -89,30 +99,30 @@ impl Identity {
         if !rotated {
             // Another request used this token a moment ago: also a reuse.
             self.revoke_reused(&row.session_id).await?;
-            return Err(ErrorCode::RefreshTokenReused.into());
+            return Err(IdentityError::RefreshTokenReused);
         }
         self.token_pair(&user, &row.session_id, successor, expires_at).await
     }
 
-    async fn revoke_reused(&self, session_id: &str) -> ApiResult<()> {
+    async fn revoke_reused(&self, session_id: &str) -> Result<()> {
         tracing::warn!(session_id, "refresh token reused; revoking its session");
         self.inner.metrics.login("refresh_reuse");
         self.inner.store.revoke_session(session_id, "refresh_reuse", self.now_ms()).await?;
         self.publish_revoked(&[session_id.to_owned()]).await
     }
 
-    pub async fn logout(&self, session_id: &str) -> ApiResult<()> {
+    pub async fn logout(&self, session_id: &str) -> Result<()> {
         self.inner.store.revoke_session(session_id, "logout", self.now_ms()).await?;
         self.publish_revoked(&[session_id.to_owned()]).await
     }
 
-    pub async fn logout_all(&self, user_id: &str) -> ApiResult<usize> {
+    pub async fn logout_all(&self, user_id: &str) -> Result<usize> {
         let revoked = self.inner.store.revoke_all_sessions(user_id, "logout_all", self.now_ms()).await?;
         self.publish_revoked(&revoked).await?;
         Ok(revoked.len())
     }
 
-    async fn publish_revoked(&self, session_ids: &[String]) -> ApiResult<()> {
+    async fn publish_revoked(&self, session_ids: &[String]) -> Result<()> {
         self.inner.auth_state.publish_revoked(session_ids).await;
         self.inner.authenticator.forget_sessions(session_ids);
         Ok(())
@@ -120,7 +130,7 @@ impl Identity {
 
     /// Bans (`until` set) or unbans a user. A ban revokes every session at once; other
     /// instances see it within the per-request cache's 1 s. `false` if no such user.
-    pub async fn set_ban(&self, user_id: &str, until: Option<i64>, reason: Option<&str>) -> ApiResult<bool> {
+    pub async fn set_ban(&self, user_id: &str, until: Option<i64>, reason: Option<&str>) -> Result<bool> {
         let Some(revoked) = self.inner.store.set_ban(user_id, until, reason, self.now_ms()).await? else {
             return Ok(false);
         };
@@ -131,7 +141,7 @@ impl Identity {
     }
 
     /// Sets the end of membership; `false` if no such user.
-    pub async fn set_member_until(&self, user_id: &str, member_until: Option<i64>) -> ApiResult<bool> {
+    pub async fn set_member_until(&self, user_id: &str, member_until: Option<i64>) -> Result<bool> {
         if !self.inner.store.set_member_until(user_id, member_until, self.now_ms()).await? {
             return Ok(false);
         }
@@ -141,7 +151,7 @@ impl Identity {
 
     /// Extends membership once per `grant_key` (see the store) and publishes the new
     /// state. `None` if no such user.
-    pub async fn grant_membership(&self, user_id: &str, period_days: i64, grant_key: &str) -> ApiResult<Option<i64>> {
+    pub async fn grant_membership(&self, user_id: &str, period_days: i64, grant_key: &str) -> Result<Option<i64>> {
         let Some(until) = self.inner.store.extend_membership(user_id, period_days, grant_key, self.now_ms()).await?
         else {
             return Ok(None);
@@ -151,7 +161,7 @@ impl Identity {
         Ok(Some(until))
     }
 
-    async fn publish_user(&self, user_id: &str) -> ApiResult<()> {
+    async fn publish_user(&self, user_id: &str) -> Result<()> {
         if let Some(user) = self.inner.store.user(user_id).await? {
             self.inner.auth_state.publish_user(&user).await?;
         }

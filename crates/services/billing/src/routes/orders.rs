@@ -143,7 +143,7 @@ pub async fn order_events(
     let outcome = stream::once(async move {
         let event = match billing.wait_order(&user.user_id, &order_id, max_wait).await {
             Ok(order) => Event::default().event("order").json_data(order),
-            Err(error) => Event::default().event("failed").json_data(error.to_problem()),
+            Err(error) => Event::default().event("failed").json_data(ApiError::from(error).to_problem()),
         };
         Ok(with_reconnect_hint(event.unwrap_or_else(|_| Event::default().event("failed")), &shutdown))
     });

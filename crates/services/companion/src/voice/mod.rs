@@ -10,12 +10,13 @@ pub mod callback;
 pub mod signing;
 pub mod token;
 
+use crate::error::{CompanionError, QuotaKind, QuotaRefusal, Result};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
-use yujie_kernel::{auth::CurrentUser, clock::millis_to_datetime, ids::new_id, ApiError, ApiResult, ErrorCode};
+use yujie_kernel::{auth::CurrentUser, clock::millis_to_datetime, ids::new_id};
 
 use self::{api::VoiceAgent, token::AccessToken};
 use crate::{character::character_card, quota::quota_day, store::CallRow, Companion};
@@ -71,20 +72,19 @@ pub fn view(call: &CallRow) -> CallView {
 }
 
 impl Companion {
-    pub async fn start_call(&self, user: &CurrentUser, persona_id: &str) -> ApiResult<StartedCall> {
+    pub async fn start_call(&self, user: &CurrentUser, persona_id: &str) -> Result<StartedCall> {
         let persona = self.live_persona(persona_id).await?;
         let now = self.now_ms();
         let (day, resets_at) = quota_day(self.inner.platform.clock.now());
         let left = self.inner.quota.voice_left(user, &day).await?;
         if left == 0 {
-            return Err(ApiError::new(ErrorCode::QuotaExceeded)
-                .with_detail("今日语音通话时长已用完，将于北京时间 0 点重置")
-                .with_context(serde_json::json!({
-                    "quota": "voice_secs",
-                    "limit": self.inner.quota.voice_limit(user),
-                    "resets_at": resets_at,
-                    "membership": "/api/v1/billing/plans",
-                })));
+            return Err(CompanionError::QuotaUsedUp(QuotaRefusal {
+                quota: QuotaKind::VoiceSecs,
+                limit: self.inner.quota.voice_limit(user),
+                member: user.is_member(),
+                resets_at,
+                now: self.inner.platform.clock.now(),
+            }));
         }
         let id = new_id();
         let call = CallRow {
@@ -102,7 +102,7 @@ impl Companion {
             end_reason: None,
         };
         if !self.inner.store.start_call(&call).await? {
-            return Err(ApiError::new(ErrorCode::Conflict).with_detail("已有进行中的语音通话，请先挂断"));
+            return Err(CompanionError::CallInProgress);
         }
         let entries = self.inner.store.live_entries(&persona.id).await?;
         let character = character_card(&persona, &entries);
@@ -116,7 +116,7 @@ impl Companion {
         };
         if let Err(error) = self.inner.rtc.start(&agent).await {
             self.inner.store.end_call(&call.id, now, None, "failed").await?;
-            return Err(ApiError::upstream(error.into(), "语音服务暂时不可用，请稍后再试"));
+            return Err(CompanionError::VoiceFailed(error.into()));
         }
         let expire_at = u32::try_from(call.deadline_at / 1000).unwrap_or(u32::MAX);
         let token = AccessToken {
@@ -141,18 +141,18 @@ impl Companion {
         })
     }
 
-    async fn own_call(&self, user_id: &str, call_id: &str) -> ApiResult<CallRow> {
+    async fn own_call(&self, user_id: &str, call_id: &str) -> Result<CallRow> {
         match self.inner.store.call(call_id).await? {
             Some(call) if call.user_id == user_id => Ok(call),
-            _ => Err(ApiError::not_found("call")),
+            _ => Err(CompanionError::NotFound("call")),
         }
     }
 
-    pub async fn call_view(&self, user_id: &str, call_id: &str) -> ApiResult<CallView> {
+    pub async fn call_view(&self, user_id: &str, call_id: &str) -> Result<CallView> {
         Ok(view(&self.own_call(user_id, call_id).await?))
     }
 
-    pub async fn heartbeat(&self, user_id: &str, call_id: &str) -> ApiResult<CallView> {
+    pub async fn heartbeat(&self, user_id: &str, call_id: &str) -> Result<CallView> {
         let call = self.own_call(user_id, call_id).await?;
         if call.ended_at.is_none() && !self.inner.store.heartbeat(call_id, self.now_ms()).await? {
             tracing::debug!(call_id, "heartbeat raced with the end of the call");
@@ -160,7 +160,7 @@ impl Companion {
         self.call_view(user_id, call_id).await
     }
 
-    pub async fn hang_up(&self, user_id: &str, call_id: &str) -> ApiResult<CallView> {
+    pub async fn hang_up(&self, user_id: &str, call_id: &str) -> Result<CallView> {
         let call = self.own_call(user_id, call_id).await?;
         if call.ended_at.is_none() {
             self.end_call(&call, "hangup", true).await?;
@@ -169,7 +169,7 @@ impl Companion {
     }
 
     /// Ends a call once; `stop` asks the provider to stop its agent too.
-    pub(crate) async fn end_call(&self, call: &CallRow, reason: &str, stop: bool) -> ApiResult<()> {
+    pub(crate) async fn end_call(&self, call: &CallRow, reason: &str, stop: bool) -> Result<()> {
         if stop {
             if let Err(error) = self.inner.rtc.stop(&call.room_id, &call.task_id).await {
                 tracing::warn!(call = call.id, error = %error, "could not stop the voice agent; its token expires anyway");
@@ -188,12 +188,10 @@ impl Companion {
     }
 
     /// A verified provider callback: a `taskStop` ends the call it names.
-    pub async fn voice_callback(&self, callback: &callback::Callback) -> ApiResult<()> {
+    pub async fn voice_callback(&self, callback: &callback::Callback) -> Result<()> {
         let secret = self.inner.platform.config.companion.voice.callback_secret.expose();
         if !callback.verifies(secret) || callback.app_id != self.inner.rtc.app_id() {
-            return Err(
-                ApiError::new(ErrorCode::InvalidSignature).with_detail("the callback's signature does not verify")
-            );
+            return Err(CompanionError::CallbackRefused);
         }
         if !self.inner.store.first_delivery(&callback.event_id, self.now_ms()).await? {
             tracing::debug!(event_id = callback.event_id, "repeated callback delivery ignored");
@@ -207,7 +205,7 @@ impl Companion {
         handled
     }
 
-    async fn handle_voice_event(&self, callback: &callback::Callback) -> ApiResult<()> {
+    async fn handle_voice_event(&self, callback: &callback::Callback) -> Result<()> {
         let Some(event) = callback.voice_event() else {
             return Ok(());
         };

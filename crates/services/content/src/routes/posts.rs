@@ -9,10 +9,11 @@ use yujie_kernel::{
     auth::{CurrentUser, MaybeUser},
     error::Problem,
     http::{json_response, next_part, once, read_part, read_text_part, ApiJson, ApiMultipart, ApiQuery, Coding},
-    ApiError, ApiResult, ErrorCode,
+    ApiError, ApiResult,
 };
 
 use crate::{
+    error::ContentError,
     posts::{NewPost, PostEdit, PostPage, PostView, MAX_POST_IMAGES},
     reactions::{Reactable, ReactionRequest, ReactionState},
     store::FeedSort,
@@ -138,7 +139,7 @@ pub async fn create_post(
     ApiMultipart(multipart): ApiMultipart,
 ) -> ApiResult<(StatusCode, ApiJson<PostView>)> {
     if !user.is_member() {
-        return Err(ApiError::new(ErrorCode::Forbidden).with_detail("posting is for members (会员)"));
+        return Err(ContentError::MembersOnly.into());
     }
     let new = read_post_form(multipart, content.inner.platform.config.media.max_bytes).await?;
     Ok((StatusCode::CREATED, ApiJson(content.create_post(&user, new).await?)))

@@ -67,7 +67,7 @@ pub async fn login_events(
         let event = match identity.wait_login(&login_id, max_wait).await {
             Ok(status @ LoginStatus::Completed(_)) => Event::default().event("completed").json_data(status),
             Ok(status @ LoginStatus::Pending { .. }) => Event::default().event("pending").json_data(status),
-            Err(error) => Event::default().event("failed").json_data(error.to_problem()),
+            Err(error) => Event::default().event("failed").json_data(ApiError::from(error).to_problem()),
         };
         Ok(with_reconnect_hint(event.unwrap_or_else(|_| Event::default().event("failed")), &shutdown))
     });
@@ -81,7 +81,7 @@ pub async fn verify_callback_url(
     State(identity): State<Identity>,
     ApiQuery(query): ApiQuery<CallbackQuery>,
 ) -> ApiResult<String> {
-    identity.verify_callback_url(&query)
+    Ok(identity.verify_callback_url(&query)?)
 }
 
 /// WeChat's event push (plain or safe mode). Answers `success` or a passive reply;
