@@ -7,9 +7,9 @@ use std::{path::Path, time::Duration};
 
 use anyhow::{bail, Context as _};
 use yujie_db::{Backend, Db};
-use yujie_kernel::Config;
+use yujie_kernel::PlatformConfig;
 
-pub async fn backup(config: &Config, to: &Path) -> anyhow::Result<()> {
+pub async fn backup(config: &PlatformConfig, to: &Path) -> anyhow::Result<()> {
     if to.exists() {
         bail!("{} exists already: a backup never overwrites a file", to.display());
     }

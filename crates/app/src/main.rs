@@ -3,8 +3,8 @@
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
-use yujie::{Application, ServiceSet};
-use yujie_kernel::{telemetry, Clock, Config};
+use yujie::{Application, Config, ServiceSet};
+use yujie_kernel::{telemetry, Clock};
 
 #[derive(Parser)]
 #[command(name = "yujie", about = "Yujie Station (御姐加油站): every service in one binary")]
@@ -29,8 +29,12 @@ enum Command {
         #[arg(long, value_delimiter = ',')]
         only: Vec<String>,
     },
-    /// Loads and validates the configuration, then prints it with secrets redacted.
-    CheckConfig,
+    /// Loads and validates the configuration of the services named with --only (all by
+    /// default), then prints it with secrets redacted.
+    CheckConfig {
+        #[arg(long, value_delimiter = ',')]
+        only: Vec<String>,
+    },
     /// Copies the SQLite database to a new file while the service keeps serving.
     Backup {
         /// Where the copy goes; it must not exist yet.
@@ -66,21 +70,30 @@ async fn main() -> anyhow::Result<()> {
             std::process::exit(2);
         }
     };
+    // Each command checks what it uses: the sections of the services it runs, or only
+    // the shared part (databases and stores) for the data commands.
+    let services = match &cli.command {
+        Command::Serve { only } | Command::Migrate { only } | Command::CheckConfig { only } => ServiceSet::parse(only)?,
+        Command::Backup { .. } | Command::Data(_) => ServiceSet::none(),
+    };
+    if let Err(error) = config.validate(&services) {
+        eprintln!("yujie: {error:#}");
+        std::process::exit(2);
+    }
     telemetry::init(&config.log);
     match cli.command {
-        Command::Serve { only } => {
-            let services = ServiceSet::parse(&only)?;
+        Command::Serve { .. } => {
             let app = Application::build(config, services, Clock::system()).await?;
             app.run_until_stopped().await
         }
-        Command::Migrate { only } => yujie::migrate(&config, &ServiceSet::parse(&only)?).await,
+        Command::Migrate { .. } => yujie::migrate(&config, &services).await,
         Command::Backup { to } => yujie::backup(&config, &to).await,
         Command::Data(DataCommand::Export { to }) => yujie::data::export(&config, &to).await,
         Command::Data(DataCommand::Import { from }) => yujie::data::import(&config, &from).await,
-        Command::CheckConfig => {
+        Command::CheckConfig { .. } => {
             println!("{config:#?}");
             let problems = yujie_billing::key_problems(&config.billing);
-            if config.mode == yujie_kernel::Mode::Production && !problems.is_empty() {
+            if services.runs("billing") && config.mode == yujie_kernel::Mode::Production && !problems.is_empty() {
                 eprintln!("yujie: invalid payment keys:\n  - {}", problems.join("\n  - "));
                 std::process::exit(2);
             }

@@ -11,15 +11,17 @@ use yujie_db::Migrations;
 use yujie_identity::{HttpIdentityClient, Identity, IdentityClient};
 use yujie_kernel::{auth::Authenticator, service::InternalClient, Platform, ServiceRoutes};
 
-use crate::services::ServiceSet;
+use crate::{config::Config, services::ServiceSet};
 
 /// One service as the binary runs it.
 pub trait Service {
     const NAME: &'static str;
     /// Its tables, if it has any.
     fn migrations() -> Option<Migrations>;
+    /// What its own config section gets wrong (in production: the secrets it needs).
+    fn config_problems(_config: &Config, _problems: &mut Vec<String>) {}
     /// Builds it on the platform and hands over its routes and workers.
-    fn routes(platform: &Platform, peers: &Peers) -> anyhow::Result<ServiceRoutes>;
+    fn routes(platform: &Platform, config: &Config, peers: &Peers) -> anyhow::Result<ServiceRoutes>;
 }
 
 /// The other services, as this process reaches them.
@@ -34,9 +36,9 @@ pub struct Peers {
 }
 
 impl Peers {
-    pub fn connect(platform: &Platform, services: &ServiceSet) -> anyhow::Result<Self> {
+    pub fn connect(platform: &Platform, config: &Config, services: &ServiceSet) -> anyhow::Result<Self> {
         let mut peers = if services.runs(IdentityService::NAME) {
-            let identity = Identity::build(platform)?;
+            let identity = Identity::build(platform, &config.wechat)?;
             Self {
                 authenticator: identity.authenticator(),
                 identity: identity.client(),
@@ -75,7 +77,11 @@ impl Service for IdentityService {
         Some(yujie_identity::migrations())
     }
 
-    fn routes(_platform: &Platform, peers: &Peers) -> anyhow::Result<ServiceRoutes> {
+    fn config_problems(config: &Config, problems: &mut Vec<String>) {
+        config.wechat.problems(&config.platform, problems);
+    }
+
+    fn routes(_platform: &Platform, _config: &Config, peers: &Peers) -> anyhow::Result<ServiceRoutes> {
         let identity = peers.local_identity.as_ref();
         identity.map(Identity::routes).ok_or_else(|| anyhow::anyhow!("identity's peers were connected without it"))
     }
@@ -88,7 +94,7 @@ impl Service for ContentService {
         Some(yujie_content::migrations())
     }
 
-    fn routes(platform: &Platform, peers: &Peers) -> anyhow::Result<ServiceRoutes> {
+    fn routes(platform: &Platform, _config: &Config, peers: &Peers) -> anyhow::Result<ServiceRoutes> {
         Ok(Content::build(platform, peers.authenticator.clone(), peers.identity.clone()).routes())
     }
 }
@@ -100,8 +106,13 @@ impl Service for BillingService {
         Some(yujie_billing::migrations())
     }
 
-    fn routes(platform: &Platform, peers: &Peers) -> anyhow::Result<ServiceRoutes> {
-        Ok(Billing::build(platform, peers.authenticator.clone(), peers.identity.clone())?.routes())
+    fn config_problems(config: &Config, problems: &mut Vec<String>) {
+        config.billing.problems(&config.platform, problems);
+    }
+
+    fn routes(platform: &Platform, config: &Config, peers: &Peers) -> anyhow::Result<ServiceRoutes> {
+        let billing = Billing::build(platform, &config.billing, peers.authenticator.clone(), peers.identity.clone())?;
+        Ok(billing.routes())
     }
 }
 
@@ -112,9 +123,13 @@ impl Service for CompanionService {
         Some(yujie_companion::migrations())
     }
 
-    fn routes(platform: &Platform, peers: &Peers) -> anyhow::Result<ServiceRoutes> {
+    fn config_problems(config: &Config, problems: &mut Vec<String>) {
+        config.companion.problems(&config.platform, problems);
+    }
+
+    fn routes(platform: &Platform, config: &Config, peers: &Peers) -> anyhow::Result<ServiceRoutes> {
         let content = peers.content.clone().ok_or_else(|| anyhow::anyhow!("companion's peers lack content"))?;
-        Ok(Companion::build(platform, peers.authenticator.clone(), content)?.routes())
+        Ok(Companion::build(platform, &config.companion, peers.authenticator.clone(), content)?.routes())
     }
 }
 
@@ -125,8 +140,12 @@ impl Service for AdminService {
         Some(yujie_admin::migrations())
     }
 
-    fn routes(platform: &Platform, _peers: &Peers) -> anyhow::Result<ServiceRoutes> {
-        Ok(yujie_admin::Admin::build(platform).routes())
+    fn config_problems(config: &Config, problems: &mut Vec<String>) {
+        config.admin.problems(&config.platform, problems);
+    }
+
+    fn routes(platform: &Platform, config: &Config, _peers: &Peers) -> anyhow::Result<ServiceRoutes> {
+        Ok(yujie_admin::Admin::build(platform, &config.admin).routes())
     }
 }
 
@@ -134,11 +153,12 @@ impl Service for AdminService {
 pub struct Entry {
     pub name: &'static str,
     pub migrations: fn() -> Option<Migrations>,
-    pub routes: fn(&Platform, &Peers) -> anyhow::Result<ServiceRoutes>,
+    pub config_problems: fn(&Config, &mut Vec<String>),
+    pub routes: fn(&Platform, &Config, &Peers) -> anyhow::Result<ServiceRoutes>,
 }
 
 const fn entry<S: Service>() -> Entry {
-    Entry { name: S::NAME, migrations: S::migrations, routes: S::routes }
+    Entry { name: S::NAME, migrations: S::migrations, config_problems: S::config_problems, routes: S::routes }
 }
 
 /// Every service, in the order they are built and their migrations applied.

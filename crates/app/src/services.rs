@@ -25,6 +25,11 @@ impl ServiceSet {
         Self(ALL_SERVICES.into_iter().collect())
     }
 
+    /// No service: a command that only reads and writes the stores.
+    pub fn none() -> Self {
+        Self(BTreeSet::new())
+    }
+
     /// From `--only`: empty means all.
     pub fn parse(names: &[String]) -> anyhow::Result<Self> {
         if names.is_empty() {

@@ -19,10 +19,11 @@ use yujie_kernel::{
     service::Worker,
     upstream::Upstreams,
     wait::WaitSlots,
-    Clock, Config, Metrics, Platform, ServiceRoutes,
+    Clock, Metrics, Platform, PlatformConfig, ServiceRoutes,
 };
 
 use crate::{
+    config::Config,
     media::serve_object,
     openapi::PublicApi,
     registry::{Peers, SERVICES},
@@ -39,14 +40,16 @@ pub struct Application {
     staff_router: Router,
     workers: Vec<Worker>,
     platform: Platform,
+    config: Arc<Config>,
 }
 
 impl Application {
     /// Binds both listeners first (port 0 picks a free port), then builds everything
     /// on top, so URLs derived from the bound addresses are known to every service.
     pub async fn build(mut config: Config, services: ServiceSet, clock: Clock) -> anyhow::Result<Self> {
-        config.validate()?;
-        yujie_billing::fill_local_payment_keys(&mut config)?;
+        config.validate(&services)?;
+        let Config { platform: shared, billing, .. } = &mut config;
+        yujie_billing::fill_local_payment_keys(shared.mode, billing, &mut shared.standins)?;
         if services.runs("billing") {
             let problems = yujie_billing::key_problems(&config.billing);
             anyhow::ensure!(problems.is_empty(), "invalid payment keys:\n  - {}", problems.join("\n  - "));
@@ -80,7 +83,7 @@ impl Application {
         let safety = Safety::load(db.clone(), kv.clone(), clock.clone(), &config.safety, &metrics).await?;
         let upstreams = Upstreams::new(&config.upstream, &metrics);
         let platform = Platform {
-            config: Arc::new(config),
+            config: Arc::new(config.platform.clone()),
             db,
             kv,
             blob,
@@ -98,14 +101,14 @@ impl Application {
             shutdown: CancellationToken::new(),
         };
 
-        let peers = Peers::connect(&platform, &services)?;
+        let peers = Peers::connect(&platform, &config, &services)?;
         let mut parts: Vec<ServiceRoutes> = Vec::new();
         for service in SERVICES.iter().filter(|service| services.runs(service.name)) {
-            parts.push((service.routes)(&platform, &peers)?);
+            parts.push((service.routes)(&platform, &config, &peers)?);
         }
 
         let http_metrics = HttpMetrics::register(&platform.metrics);
-        let (public_router, staff_router, workers) = assemble(&platform, parts);
+        let (public_router, staff_router, workers) = assemble(&platform, &config, parts);
         Ok(Self {
             public_listener,
             staff_listener,
@@ -113,6 +116,7 @@ impl Application {
             staff_router: finish(staff_router, &platform, Listener::Staff, &http_metrics),
             workers,
             platform,
+            config: Arc::new(config),
         })
     }
 
@@ -126,6 +130,11 @@ impl Application {
 
     pub fn platform(&self) -> &Platform {
         &self.platform
+    }
+
+    /// The configuration in force, local payment keys filled in.
+    pub fn config(&self) -> &Arc<Config> {
+        &self.config
     }
 
     /// Serves until SIGINT/SIGTERM or until the platform's shutdown token is cancelled,
@@ -158,14 +167,14 @@ impl Application {
 }
 
 /// Applies the migrations of the given services.
-pub async fn migrate(config: &Config, services: &ServiceSet) -> anyhow::Result<()> {
+pub async fn migrate(config: &PlatformConfig, services: &ServiceSet) -> anyhow::Result<()> {
     let db = Db::connect(config.database.url.expose(), 2, Duration::from_secs(30)).await?;
     db.migrate(&services.migrations().iter().collect::<Vec<_>>()).await
 }
 
 /// Public routes go under `/api/v1` on the public listener; internal and staff routes
 /// only ever on the staff listener.
-fn assemble(platform: &Platform, parts: Vec<ServiceRoutes>) -> (Router, Router, Vec<Worker>) {
+fn assemble(platform: &Platform, config: &Config, parts: Vec<ServiceRoutes>) -> (Router, Router, Vec<Worker>) {
     let mut api = OpenApiRouter::with_openapi(PublicApi::openapi());
     let safety = &platform.safety;
     let mut staff = Router::new()
@@ -189,7 +198,7 @@ fn assemble(platform: &Platform, parts: Vec<ServiceRoutes>) -> (Router, Router, 
             get(serve_object).with_state(platform.blob.clone()),
         );
     }
-    public = mount_standins(public, platform);
+    public = mount_standins(public, platform, config);
     public = match WebApp::user_app(&platform.config.web) {
         Some(app) => public.fallback(move |request| serve_app(app.clone(), request)),
         None => public.fallback(not_found),
@@ -223,19 +232,20 @@ fn assemble(platform: &Platform, parts: Vec<ServiceRoutes>) -> (Router, Router, 
 }
 
 #[cfg(feature = "standins")]
-fn mount_standins(router: Router, platform: &Platform) -> Router {
+fn mount_standins(router: Router, platform: &Platform, config: &Config) -> Router {
     if platform.config.standins.enabled {
         tracing::warn!(
             "local stand-ins for WeChat, WeChat Pay, Alipay, the AI provider and the staff identity provider are enabled: sign-in, payments and the AI are simulated"
         );
-        router.nest(yujie_kernel::config::STANDIN_PATH, yujie_standins::router(platform))
+        let accounts = crate::standin_accounts::accounts(config, platform);
+        router.nest(yujie_kernel::config::STANDIN_PATH, yujie_standins::router(platform, &accounts))
     } else {
         router
     }
 }
 
 #[cfg(not(feature = "standins"))]
-fn mount_standins(router: Router, platform: &Platform) -> Router {
+fn mount_standins(router: Router, platform: &Platform, _config: &Config) -> Router {
     if platform.config.standins.enabled {
         tracing::warn!("standins.enabled is set, but this binary was built without stand-ins");
     }

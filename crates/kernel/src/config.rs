@@ -1,5 +1,8 @@
-//! Typed, layered configuration: built-in defaults (local mode), then a TOML file, then
-//! `YUJIE_…` environment variables, where `__` separates levels
+//! The platform's part of the configuration: listeners, stores, HTTP, tokens and trust,
+//! shared by every service. Each service's own section (`[wechat]`, `[billing]`,
+//! `[companion]`, `[admin]`) lives beside its service; the product binary puts them
+//! together and loads them in layers: built-in defaults (local mode), then a TOML file,
+//! then `YUJIE_…` environment variables, where `__` separates levels
 //! (`YUJIE_DATABASE__URL=mysql://…`). `config/example.toml` documents every key.
 
 use std::path::Path;
@@ -10,10 +13,7 @@ use figment::{
 };
 use serde::{Deserialize, Serialize};
 
-mod admin;
-mod billing;
 mod checks;
-mod companion;
 mod http;
 mod log;
 mod media;
@@ -23,10 +23,6 @@ mod stores;
 mod trust;
 mod upstream;
 mod web;
-mod wechat;
-pub use admin::{AdminConfig, OidcConfig, LOCAL_OIDC_CLIENT_SECRET};
-pub use billing::{AlipayConfig, BillingConfig, PlanConfig, PlatformKey, WechatPayConfig};
-pub use companion::{CompanionConfig, DifyConfig, OpenaiConfig, ProviderKind, VoiceConfig};
 pub use http::{HttpConfig, RateRule};
 pub use log::{LogConfig, LogFormat};
 pub use media::MediaConfig;
@@ -36,7 +32,6 @@ pub use stores::{DatabaseConfig, RedisConfig};
 pub use trust::{AuthConfig, InternalConfig, StandinsConfig};
 pub use upstream::UpstreamConfig;
 pub use web::WebConfig;
-pub use wechat::{WechatConfig, WechatMessageMode};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
@@ -48,9 +43,11 @@ pub enum Mode {
     Production,
 }
 
+/// Unknown keys are refused by the product's whole configuration, which holds this one
+/// flattened beside the services' sections.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct Config {
+#[serde(default)]
+pub struct PlatformConfig {
     pub mode: Mode,
     /// Local mode serves stand-ins that let anyone sign in as anyone, so it binds to
     /// loopback only unless this is set (a shared demo box, on purpose).
@@ -65,12 +62,8 @@ pub struct Config {
     pub upstream: UpstreamConfig,
     pub auth: AuthConfig,
     pub internal: InternalConfig,
-    pub wechat: WechatConfig,
     pub media: MediaConfig,
     pub safety: SafetyConfig,
-    pub admin: AdminConfig,
-    pub billing: BillingConfig,
-    pub companion: CompanionConfig,
     pub standins: StandinsConfig,
     pub log: LogConfig,
 }
@@ -91,22 +84,10 @@ pub const STANDIN_PATH: &str = "/_standin";
 pub mod local_defaults {
     pub const JWT_SECRET: &str = "local-only-jwt-secret-not-for-production-000";
     pub const INTERNAL_TOKEN: &str = "local-only-internal-token";
-    pub const WECHAT_APPID: &str = "wxlocalstandin0001";
-    pub const WECHAT_ORIGINAL_ID: &str = "gh_localstandin01";
-    pub const WECHAT_APP_SECRET: &str = "local-only-wechat-app-secret";
-    pub const WECHAT_TOKEN: &str = "localonlywechattoken";
-    pub const WECHAT_AES_KEY: &str = "bG9jYWwtb25seS1hZXMta2V5LW5vdC1mb3ItcHJvZDA";
     pub const S3_SECRET: &str = "";
-    pub const DIFY_DATASET_KEY: &str = "local-only-dify-dataset-key";
-    pub const DIFY_APP_KEY: &str = "local-only-dify-app-key";
-    pub const VOICE_APP_ID: &str = "localrtcapp0001";
-    pub const VOICE_ACCESS_KEY_ID: &str = "AKLTlocalstandin";
-    pub const VOICE_SECRET_ACCESS_KEY: &str = "local-only-rtc-secret-access-key";
-    pub const VOICE_APP_KEY: &str = "local-only-rtc-app-key";
-    pub const VOICE_CALLBACK_SECRET: &str = "local-only-rtc-callback-secret";
 }
 
-impl Default for Config {
+impl Default for PlatformConfig {
     fn default() -> Self {
         Self {
             mode: Mode::Local,
@@ -121,12 +102,8 @@ impl Default for Config {
             upstream: UpstreamConfig::default(),
             auth: AuthConfig::default(),
             internal: InternalConfig::default(),
-            wechat: WechatConfig::default(),
             media: MediaConfig::default(),
             safety: SafetyConfig::default(),
-            admin: AdminConfig::default(),
-            billing: BillingConfig::default(),
-            companion: CompanionConfig::default(),
             standins: StandinsConfig::default(),
             log: LogConfig::default(),
         }
@@ -139,10 +116,11 @@ impl Default for ListenerConfig {
     }
 }
 
-impl Config {
-    /// Loads defaults, then `file` if given (it must exist), then the environment.
-    pub fn load(file: Option<&Path>) -> anyhow::Result<Self> {
-        let mut figment = Figment::from(Serialized::defaults(Config::default()));
+impl PlatformConfig {
+    /// The layered sources of the whole configuration, over `defaults`: `file` if given (it
+    /// must exist), then the environment.
+    pub fn figment(defaults: impl Serialize, file: Option<&Path>) -> anyhow::Result<Figment> {
+        let mut figment = Figment::from(Serialized::defaults(defaults));
         if let Some(file) = file {
             anyhow::ensure!(file.exists(), "config file {} does not exist", file.display());
             figment = figment.merge(Toml::file(file));
@@ -151,16 +129,7 @@ impl Config {
             let key = key.as_str().to_ascii_lowercase();
             key != "config" && !key.starts_with("test_")
         });
-        let config: Config = figment.merge(env).extract()?;
-        config.validate()?;
-        Ok(config)
-    }
-
-    /// Checks values that serde cannot: production refuses every local default.
-    pub fn validate(&self) -> anyhow::Result<()> {
-        let problems = self.problems();
-        anyhow::ensure!(problems.is_empty(), "invalid configuration:\n  - {}", problems.join("\n  - "));
-        Ok(())
+        Ok(figment.merge(env))
     }
 
     /// The rate-limit rule by name, or a permissive default for unknown names.
@@ -168,6 +137,3 @@ impl Config {
         self.http.rate_limits.get(name).copied().unwrap_or(RateRule::new(600, 60))
     }
 }
-
-#[cfg(test)]
-mod tests;

@@ -19,7 +19,7 @@ pub mod upstream;
 pub mod wait;
 
 pub use clock::Clock;
-pub use config::{Config, Mode};
+pub use config::{Mode, PlatformConfig};
 pub use error::{ApiError, ApiResult, ErrorCode};
 pub use metrics::Metrics;
 pub use secret::Secret;

@@ -20,13 +20,13 @@ use crate::{
     auth::{bearer_token, TokenKeys},
     error::{ApiError, ErrorCode},
     wait::WaitSlots,
-    Clock, Config, Metrics, Secret,
+    Clock, Metrics, PlatformConfig, Secret,
 };
 
 /// The infrastructure handed to every service: built once at startup from config.
 #[derive(Clone)]
 pub struct Platform {
-    pub config: Arc<Config>,
+    pub config: Arc<PlatformConfig>,
     pub db: Db,
     pub kv: SharedKv,
     pub blob: Blob,

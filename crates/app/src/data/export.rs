@@ -20,11 +20,11 @@ use yujie_db::{
     },
     Db,
 };
-use yujie_kernel::Config;
+use yujie_kernel::PlatformConfig;
 
 use super::{backend_name, identifier, migrations, tables, Manifest, FORMAT};
 
-pub async fn export(config: &Config, to: &Path) -> anyhow::Result<()> {
+pub async fn export(config: &PlatformConfig, to: &Path) -> anyhow::Result<()> {
     if to.exists() && fs::read_dir(to)?.next().is_some() {
         bail!("{} is not empty: an export never overwrites", to.display());
     }

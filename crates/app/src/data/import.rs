@@ -16,12 +16,12 @@ use yujie_db::{
     sqlx::{self, any::AnyArguments, query::Query, Any},
     Db,
 };
-use yujie_kernel::Config;
+use yujie_kernel::PlatformConfig;
 
 use super::{identifier, migrations, tables, Manifest, BATCH_ROWS, FORMAT};
 use crate::ServiceSet;
 
-pub async fn import(config: &Config, from: &Path) -> anyhow::Result<()> {
+pub async fn import(config: &PlatformConfig, from: &Path) -> anyhow::Result<()> {
     let manifest_path = from.join("manifest.json");
     let manifest: Manifest = serde_json::from_slice(
         &fs::read(&manifest_path).with_context(|| format!("cannot read {}", manifest_path.display()))?,

@@ -69,7 +69,7 @@ async fn the_provider_refuses_a_code_without_its_pkce_verifier() {
     let authorize = app.staff_authorize_url(&http).await;
     let callback = app.choose_identity(&http, &authorize, "staff-admin").await;
     let code = url::Url::parse(&callback).unwrap().query_pairs().find(|(k, _)| k == "code").unwrap().1.into_owned();
-    let oidc = &app.platform.config.admin.oidc;
+    let oidc = &app.config.admin.oidc;
     let token = http
         .post(app.url("/_standin/oidc/token"))
         .basic_auth(&oidc.client_id, Some(oidc.client_secret.expose()))

@@ -162,8 +162,8 @@ async fn an_expired_and_closed_order_that_the_channel_says_is_paid_is_fulfilled(
     assert_eq!(report["expired"], 1, "{report}");
     assert_eq!(app.order_state(&user, &order_id).await["state"], "expired");
     // The buyer's payment raced the close: WeChat Pay notifies a paid transaction.
-    let peer = yujie_standins::payments::wechatpay::peer(&app.platform).unwrap();
-    let config = &app.platform.config.billing.wechatpay;
+    let peer = yujie_standins::payments::wechatpay::peer(&app.standin_accounts().wechatpay).unwrap();
+    let config = &app.config.billing.wechatpay;
     let transaction = json!({ "appid": config.appid, "mchid": config.mchid, "out_trade_no": out_trade_no,
         "transaction_id": "4200000000000001", "trade_state": "SUCCESS", "amount": { "total": 3990 } });
     let signed = peer.notification(&transaction, app.platform.clock.now_ms() / 1000);

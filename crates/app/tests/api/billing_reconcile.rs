@@ -5,9 +5,10 @@ use std::{sync::Arc, time::Duration};
 
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
+use yujie::Config;
 use yujie::ServiceSet;
 use yujie_billing::{alipay::Alipay, wechatpay::WechatPay};
-use yujie_kernel::{Clock, Config};
+use yujie_kernel::Clock;
 
 use crate::helpers::{spawn_on, spawn_with, TestApp, TestBackend};
 
@@ -86,7 +87,7 @@ async fn an_expired_order_is_closed_at_its_channel_for_both_channels() {
     }
 
     // Asked with the merchant's own signed queries, each channel reports the order closed.
-    let (config, base) = (&app.platform.config.billing, &app.platform.public_base_url);
+    let (config, base) = (&app.config.billing, &app.platform.public_base_url);
     let upstreams = &app.platform.upstreams;
     let (http, clock) = (reqwest::Client::new(), app.platform.clock.clone());
     let wechatpay = WechatPay::new(

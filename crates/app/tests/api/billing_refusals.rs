@@ -8,7 +8,7 @@ use yujie_standins::payments::{alipay, crypto::ChannelSigner, wechatpay};
 use crate::{billing_helpers::assert_days_from_now, helpers::spawn_app};
 
 fn transaction(app: &crate::helpers::TestApp, out_trade_no: &str) -> Value {
-    let config = &app.platform.config.billing.wechatpay;
+    let config = &app.config.billing.wechatpay;
     json!({ "appid": config.appid, "mchid": config.mchid, "out_trade_no": out_trade_no,
         "transaction_id": "4200000000000002", "trade_state": "SUCCESS", "amount": { "total": 3990 } })
 }
@@ -20,7 +20,7 @@ async fn forged_tampered_stale_or_foreign_wechatpay_notifications_change_nothing
     let order = app.order(&user, "wechatpay").await;
     let no = order["out_trade_no"].as_str().unwrap();
     let now = app.platform.clock.now_ms() / 1000;
-    let peer = || wechatpay::peer(&app.platform).unwrap();
+    let peer = || wechatpay::peer(&app.standin_accounts().wechatpay).unwrap();
     let (forger_key, _) = generate_rsa_key_pair().unwrap();
     let mut cases: Vec<(&str, wechatpay::Signed)> = Vec::new();
     cases.push((
@@ -85,7 +85,7 @@ async fn forged_tampered_or_foreign_alipay_notifications_change_nothing() {
     let order = app.order(&user, "alipay").await;
     let no = order["out_trade_no"].as_str().unwrap();
     let paid = app.simulate_pay("alipay", no, false).await;
-    let peer = alipay::peer(&app.platform).unwrap();
+    let peer = alipay::peer(&app.standin_accounts().alipay).unwrap();
     let with = |key: &str, value: &str| -> Vec<(String, String)> {
         let fields =
             paid.fields.iter().map(|(k, v)| (k.clone(), if k == key { value.to_owned() } else { v.clone() })).collect();
@@ -144,7 +144,7 @@ async fn a_genuine_alipay_notification_with_a_smuggled_order_pays_nothing() {
     assert_eq!(app.member_until(&payer.user_id).await, None, "the refused form pays nobody");
 
     // Properly signed, but for another merchant's seller_id: refused too.
-    let peer = alipay::peer(&app.platform).unwrap();
+    let peer = alipay::peer(&app.standin_accounts().alipay).unwrap();
     let foreign = peer.sign_notification(
         paid.fields
             .iter()

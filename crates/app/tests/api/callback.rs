@@ -2,7 +2,7 @@
 
 use reqwest::StatusCode;
 use serde_json::Value;
-use yujie_kernel::config::WechatMessageMode;
+use yujie_identity::WechatMessageMode;
 use yujie_standins::wechat::scan_event_xml;
 
 use crate::helpers::{assert_problem, spawn_app, spawn_with, TestApp};

@@ -122,7 +122,7 @@ impl TestApp {
 
     /// Passages the stand-in's knowledge base returns for `query`.
     pub async fn provider_knows(&self, query: &str, expected: &str) -> bool {
-        let dify = &self.platform.config.companion.dify;
+        let dify = &self.config.companion.dify;
         let response = self
             .http
             .post(self.url(&format!("/_standin/ai/v1/datasets/{}/retrieve", dify.dataset_id)))

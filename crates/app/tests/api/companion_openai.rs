@@ -100,7 +100,7 @@ async fn openai_app() -> (TestApp, Upstream, crate::helpers::Session, String) {
     let (base_url, upstream) = start_upstream().await;
     let app = spawn_with(move |config| {
         config.companion.sync_interval_secs = 1;
-        config.companion.provider = yujie_kernel::config::ProviderKind::Openai;
+        config.companion.provider = yujie_companion::ProviderKind::Openai;
         config.companion.openai.base_url = base_url;
         config.companion.openai.model = "test-model".into();
         config.companion.openai.api_key = yujie_kernel::Secret::new("sk-test");
@@ -193,7 +193,7 @@ async fn a_reader_who_leaves_cancels_the_upstream_request() {
 async fn an_unreachable_endpoint_is_a_502_and_the_message_comes_back() {
     let app = spawn_with(|config| {
         config.companion.sync_interval_secs = 1;
-        config.companion.provider = yujie_kernel::config::ProviderKind::Openai;
+        config.companion.provider = yujie_companion::ProviderKind::Openai;
         config.companion.openai.base_url = "http://127.0.0.1:9/v1".into();
         config.companion.openai.model = "m".into();
     })

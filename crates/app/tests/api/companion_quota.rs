@@ -138,7 +138,7 @@ async fn a_provider_that_fails_gives_the_message_back() {
     let app = spawn_with(|config| {
         config.companion.sync_interval_secs = 1;
         // A provider that answers nothing: the chat fails before its first token.
-        config.companion.provider = yujie_kernel::config::ProviderKind::Dify;
+        config.companion.provider = yujie_companion::ProviderKind::Dify;
         config.companion.dify.api_base = "http://127.0.0.1:9/v1".into();
     })
     .await;

@@ -91,7 +91,7 @@ async fn a_restart_mid_batch_loses_and_duplicates_nothing() {
     const POSTS: usize = 40;
     let backend = Arc::new(TestBackend::new().await);
     let clock = Clock::system();
-    let quiet = |config: &mut yujie_kernel::Config| {
+    let quiet = |config: &mut yujie::Config| {
         config.companion.sync_interval_secs = 3600;
         config.http.rate_limits.insert("post_create".into(), yujie_kernel::config::RateRule::new(1000, 3600));
     };
@@ -129,7 +129,7 @@ async fn a_restart_mid_batch_loses_and_duplicates_nothing() {
     let second = spawn_on(backend, clock, ServiceSet::all(), |config| config.companion.sync_interval_secs = 1).await;
     second.wait_until_synced(&persona).await;
     // Every post is at the provider exactly once.
-    let dify = &second.platform.config.companion.dify;
+    let dify = &second.config.companion.dify;
     let listed: Value = second
         .http
         .get(second.url(&format!("/_standin/ai/v1/datasets/{}/documents?keyword={persona}&limit=100", dify.dataset_id)))
@@ -161,7 +161,7 @@ async fn uploads_that_keep_failing_back_off_and_are_marked_failed_without_blocki
     let app = crate::helpers::spawn_with(|config| {
         config.companion.sync_interval_secs = 1;
         config.companion.sync_max_attempts = 2;
-        config.companion.provider = yujie_kernel::config::ProviderKind::Dify;
+        config.companion.provider = yujie_companion::ProviderKind::Dify;
         config.companion.dify.api_base = "http://127.0.0.1:9/v1".into();
     })
     .await;

@@ -6,8 +6,9 @@ use std::{sync::Arc, time::Duration};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use sha2::Digest as _;
+use yujie::Config;
 use yujie::ServiceSet;
-use yujie_kernel::{Clock, Config};
+use yujie_kernel::Clock;
 
 use crate::helpers::{assert_problem, eventually, spawn_on, Session, TestApp, TestBackend};
 
@@ -47,7 +48,7 @@ impl TestApp {
     /// fields and the secret, sorted, joined, SHA-256 in hex.
     fn signed_callback(&self, event_id: &str, room: &str, task: &str, stage: &str, secret: &str) -> Value {
         let data = json!({ "RoomId": room, "TaskId": task, "RunStage": stage }).to_string();
-        let app_id = self.platform.config.companion.voice.app_id.clone();
+        let app_id = self.config.companion.voice.app_id.clone();
         let fields = [
             "VoiceChat".to_owned(),
             data,
@@ -66,7 +67,7 @@ impl TestApp {
     }
 
     fn callback_secret(&self) -> String {
-        self.platform.config.companion.voice.callback_secret.expose().to_owned()
+        self.config.companion.voice.callback_secret.expose().to_owned()
     }
 }
 
@@ -77,7 +78,7 @@ async fn a_call_starts_with_a_token_and_ends_with_its_seconds_accounted() {
     let started = app.start_call(&fan.access_token, &persona).await;
     assert_eq!(started.status(), StatusCode::CREATED);
     let started: Value = started.json().await.unwrap();
-    let app_id = &app.platform.config.companion.voice.app_id;
+    let app_id = &app.config.companion.voice.app_id;
     assert!(started["rtc"]["token"].as_str().unwrap().starts_with(&format!("001{app_id}")));
     assert_eq!(started["rtc"]["user_id"], fan.user_id.as_str());
     assert_eq!(started["rtc"]["expires_at"], started["call"]["deadline_at"]);

@@ -14,8 +14,9 @@ use std::{
 
 use reqwest::StatusCode;
 use tokio::sync::mpsc;
+use yujie::Config;
 use yujie::{Application, ServiceSet};
-use yujie_kernel::{Clock, Config};
+use yujie_kernel::Clock;
 
 use crate::helpers::{eventually, spawn_on, TestBackend};
 

@@ -2,8 +2,9 @@ use std::time::Duration;
 
 use reqwest::{Response, StatusCode};
 use serde_json::{json, Value};
+use yujie::Config;
 use yujie::{Application, ServiceSet};
-use yujie_kernel::{Clock, Config, Platform};
+use yujie_kernel::{Clock, Platform};
 use yujie_standins::wechat::{SimulatedScan, WechatPeer};
 
 /// Where a test's data lives: a fresh SQLite file, or a fresh MySQL database and a
@@ -107,6 +108,8 @@ pub struct TestApp {
     pub staff: String,
     pub http: reqwest::Client,
     pub platform: Platform,
+    /// The whole configuration in force (the platform holds only its shared part).
+    pub config: std::sync::Arc<Config>,
     /// Keeps the temporary folder and database alive as long as the app.
     _backend: std::sync::Arc<TestBackend>,
 }
@@ -142,10 +145,10 @@ pub async fn spawn_on(
     let app = Application::build(config, services, clock).await.expect("the app builds");
     let public = format!("http://127.0.0.1:{}", app.public_port());
     let staff = format!("http://127.0.0.1:{}", app.staff_port());
-    let platform = app.platform().clone();
+    let (platform, config) = (app.platform().clone(), app.config().clone());
     tokio::spawn(app.run_until_stopped());
     let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-    TestApp { public, staff, http, platform, _backend: backend }
+    TestApp { public, staff, http, platform, config, _backend: backend }
 }
 
 pub fn bearer(token: &str) -> String {
@@ -161,8 +164,14 @@ impl TestApp {
             staff: String::new(),
             http: self.http.clone(),
             platform: self.platform.clone(),
+            config: self.config.clone(),
             _backend: self._backend.clone(),
         }
+    }
+
+    /// What the stand-ins have on file for this app's accounts with each party.
+    pub fn standin_accounts(&self) -> yujie_standins::Accounts {
+        yujie::standin_accounts::accounts(&self.config, &self.platform)
     }
 
     /// The staff listener's Prometheus exposition.
@@ -275,9 +284,9 @@ impl TestApp {
 
     /// The WeChat peer matching this app's config, to craft pushes by hand.
     pub fn wechat_peer(&self) -> WechatPeer {
-        let config = &self.platform.config.wechat;
+        let config = &self.config.wechat;
         let aes_key = match config.message_mode {
-            yujie_kernel::config::WechatMessageMode::Plain => None,
+            yujie_identity::WechatMessageMode::Plain => None,
             _ => WechatPeer::decode_aes_key(config.encoding_aes_key.expose()),
         };
         WechatPeer {

@@ -152,7 +152,7 @@ async fn an_expired_cached_access_token_is_refreshed_once() {
 
     // Fetching a token by the old API rotates it at the stand-in, as at WeChat: our
     // cached token is now invalid, and the next QR creation must recover.
-    let config = &app.platform.config.wechat;
+    let config = &app.config.wechat;
     let rotate = app
         .get(
             &format!(

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use reqwest::{header::RETRY_AFTER, Response, StatusCode};
 use serde_json::{json, Value};
-use yujie_kernel::Config;
+use yujie::Config;
 
 use crate::helpers::{assert_problem, spawn_with, SilentServer};
 
@@ -93,7 +93,7 @@ async fn a_silent_ai_provider_fails_the_message_promptly_and_gives_it_back() {
     let base_url = format!("{}/v1", provider.url);
     let app = spawn_with(|config| {
         impatient(config);
-        config.companion.provider = yujie_kernel::config::ProviderKind::Openai;
+        config.companion.provider = yujie_companion::ProviderKind::Openai;
         config.companion.openai.base_url = base_url;
         config.companion.openai.model = "m".into();
     })

@@ -3,17 +3,13 @@
 
 use std::net::SocketAddr;
 
-use super::{local_defaults, Config, Mode, StorageBackend, WechatMessageMode};
+use super::{local_defaults, Mode, PlatformConfig, StorageBackend};
 
-impl Config {
-    pub(super) fn problems(&self) -> Vec<String> {
+impl PlatformConfig {
+    /// What the shared sections get wrong; each service checks its own section.
+    pub fn problems(&self) -> Vec<String> {
         use local_defaults as d;
         let mut problems = Vec::new();
-        if self.wechat.message_mode != WechatMessageMode::Plain && self.wechat.encoding_aes_key.expose().len() != 43 {
-            problems.push(
-                "wechat.encoding_aes_key must be the 43-character EncodingAESKey in safe or compatible mode".into(),
-            );
-        }
         if self.http.max_connections == 0 || self.http.header_read_timeout_secs == 0 || self.http.idle_timeout_secs == 0
         {
             problems
@@ -25,17 +21,9 @@ impl Config {
             }
         }
         self.upstream.problems(&mut problems);
-        self.billing.problems(&mut problems);
-        self.companion.problems(&mut problems);
         if self.mode == Mode::Local {
             self.local_bind_problems(&mut problems);
             return problems;
-        }
-        self.billing.production_problems(&mut problems);
-        self.companion.production_problems(&mut problems);
-        let derived_notify = self.billing.wechatpay.notify_url.is_empty() || self.billing.alipay.notify_url.is_empty();
-        if derived_notify && !self.public.base_url.starts_with("https://") {
-            problems.push("public.base_url must be an https URL when billing notify URLs are derived from it".into());
         }
         let mut refuse_default = |name: &str, value: &str, default: &str| {
             if value == default || value.is_empty() {
@@ -44,34 +32,11 @@ impl Config {
         };
         refuse_default("auth.jwt_secret", self.auth.jwt_secret.expose(), d::JWT_SECRET);
         refuse_default("internal.token", self.internal.token.expose(), d::INTERNAL_TOKEN);
-        refuse_default(
-            "admin.oidc.client_secret",
-            self.admin.oidc.client_secret.expose(),
-            super::LOCAL_OIDC_CLIENT_SECRET,
-        );
-
-        refuse_default("wechat.appid", &self.wechat.appid, d::WECHAT_APPID);
-        refuse_default("wechat.app_secret", self.wechat.app_secret.expose(), d::WECHAT_APP_SECRET);
-        refuse_default("wechat.token", self.wechat.token.expose(), d::WECHAT_TOKEN);
-        refuse_default("wechat.original_id", &self.wechat.original_id, d::WECHAT_ORIGINAL_ID);
-        if self.wechat.message_mode != WechatMessageMode::Plain {
-            refuse_default("wechat.encoding_aes_key", self.wechat.encoding_aes_key.expose(), d::WECHAT_AES_KEY);
-        }
-        if !self.admin.oidc.issuer.starts_with("https://") {
-            problems.push("admin.oidc.issuer must be the company identity provider's https URL".into());
-        }
         if self.auth.jwt_secret.expose().len() < 32 {
             problems.push("auth.jwt_secret must be at least 32 bytes".into());
         }
         if self.internal.token.expose().len() < 32 {
             problems.push("internal.token must be at least 32 bytes".into());
-        }
-        if self.wechat.message_mode != WechatMessageMode::Safe && !self.wechat.allow_unencrypted {
-            problems.push(
-                "wechat.message_mode must be `safe` in production: plain pushes are signed without their body \
-                 (set wechat.allow_unencrypted = true to accept that risk)"
-                    .into(),
-            );
         }
         if !self.http.client_ip_header.is_empty() && self.http.trusted_proxies.is_empty() {
             problems.push(

@@ -114,7 +114,7 @@ async fn open_session(admin: &Admin, claims: &crate::oidc::IdClaims, role: Role)
     let token = random_hex(32);
     store.create_session(&token_hash(&token), &account, role, &random_hex(32), now).await?;
     tracing::info!(account, role = role.as_str(), "staff signed in");
-    Ok(cookie(admin, &token, admin.inner.platform.config.admin.session_absolute_secs))
+    Ok(cookie(admin, &token, admin.inner.config.session_absolute_secs))
 }
 
 fn cookie(admin: &Admin, token: &str, max_age: u64) -> String {

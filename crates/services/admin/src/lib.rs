@@ -4,6 +4,7 @@
 
 mod audit;
 mod auth;
+pub mod config;
 mod error;
 mod lexicon;
 mod moderation;
@@ -25,6 +26,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use yujie_db::Migrations;
 use yujie_kernel::{ApiResult, Platform, ServiceRoutes};
 
+pub use config::{AdminConfig, OidcConfig, LOCAL_OIDC_CLIENT_SECRET};
 pub use error::AdminError;
 pub use session::{Staff, COOKIE, CSRF_HEADER};
 pub use store::StaffAccount;
@@ -47,22 +49,23 @@ pub struct Admin {
 
 struct Inner {
     platform: Platform,
+    config: AdminConfig,
     store: AdminStore,
     oidc: OidcClient,
     peers: peers::Peers,
 }
 
 impl Admin {
-    pub fn build(platform: &Platform) -> Self {
+    pub fn build(platform: &Platform, config: &AdminConfig) -> Self {
         let oidc = OidcClient::new(
-            &platform.config.admin.oidc,
+            &config.oidc,
             &platform.public_base_url,
             &platform.staff_base_url,
             platform.http_client.clone(),
         );
         let store = AdminStore::new(platform.db.clone());
         let peers = peers::Peers::new(platform);
-        Self { inner: Arc::new(Inner { platform: platform.clone(), store, oidc, peers }) }
+        Self { inner: Arc::new(Inner { platform: platform.clone(), config: config.clone(), store, oidc, peers }) }
     }
 
     /// The console API under `/staff/admin`, with its OpenAPI document at

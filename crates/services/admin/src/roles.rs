@@ -1,7 +1,7 @@
 //! Staff roles, from the identity provider's groups claim mapped in config. An admin
 //! may do everything a moderator may, and also ban, unban and edit the lexicon.
 
-use yujie_kernel::config::OidcConfig;
+use crate::config::OidcConfig;
 
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize, utoipa::ToSchema,

@@ -61,7 +61,7 @@ impl FromRequestParts<Admin> for Staff {
         let hash = token_hash(&token);
         let store = &admin.inner.store;
         let session = store.session(&hash).await?.ok_or_else(|| signed_out("the staff session has ended"))?;
-        let config = &admin.inner.platform.config.admin;
+        let config = &admin.inner.config;
         let now = admin.now_ms();
         let idle = now - session.last_seen_at > (config.session_idle_secs * 1000) as i64;
         let expired = now - session.created_at > (config.session_absolute_secs * 1000) as i64;

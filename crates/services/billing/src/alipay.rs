@@ -3,10 +3,11 @@
 
 use std::collections::BTreeMap;
 
+use crate::config::AlipayConfig;
 use anyhow::{anyhow, bail, Context as _};
 use serde::Deserialize;
 use serde_json::{json, value::RawValue, Value};
-use yujie_kernel::{clock::shanghai, config::AlipayConfig, upstream::Upstream, Clock};
+use yujie_kernel::{clock::shanghai, upstream::Upstream, Clock};
 
 use crate::{
     crypto::{RsaSigner, RsaVerifier},

@@ -2,7 +2,7 @@
 //! mistyped or truncated key when it starts (or from `yujie check-config`), with every
 //! bad key named at once, not from the first payment.
 
-use yujie_kernel::config::BillingConfig;
+use crate::config::BillingConfig;
 
 use crate::crypto::{RsaSigner, RsaVerifier};
 
@@ -31,7 +31,9 @@ pub fn key_problems(config: &BillingConfig) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
-    use yujie_kernel::{config::PlatformKey, Secret};
+    use yujie_kernel::Secret;
+
+    use crate::config::PlatformKey;
 
     use super::*;
     use crate::crypto::generate_rsa_key_pair;

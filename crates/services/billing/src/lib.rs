@@ -8,6 +8,7 @@
 //! after `billing.order_expire_secs` and are closed at their channel.
 
 pub mod alipay;
+pub mod config;
 pub mod crypto;
 pub mod domain;
 mod error;
@@ -22,6 +23,7 @@ mod routes;
 mod store;
 pub mod wechatpay;
 
+pub use config::{AlipayConfig, BillingConfig, PlanConfig, PlatformKey, WechatPayConfig};
 pub use error::BillingError;
 pub use keys::key_problems;
 
@@ -70,6 +72,7 @@ pub struct Billing {
 
 struct Inner {
     platform: Platform,
+    config: BillingConfig,
     store: BillingStore,
     identity: Arc<dyn IdentityClient>,
     authenticator: Authenticator,
@@ -89,42 +92,44 @@ impl FromRef<Billing> for Authenticator {
 impl Billing {
     pub fn build(
         platform: &Platform,
+        config: &BillingConfig,
         authenticator: Authenticator,
         identity: Arc<dyn IdentityClient>,
     ) -> anyhow::Result<Self> {
-        let config = &platform.config;
+        let standins = platform.config.standins.enabled;
         let standin = |name: &str| format!("{}{STANDIN_PATH}/{name}", platform.public_base_url);
         let notify = |configured: &str, path: &str| match configured {
             "" => format!("{}/api/v1{path}", platform.public_base_url),
             url => url.to_owned(),
         };
-        let wechatpay_base = match (config.billing.wechatpay.api_base.as_str(), config.standins.enabled) {
+        let wechatpay_base = match (config.wechatpay.api_base.as_str(), standins) {
             ("", true) => standin("wechatpay"),
             ("", false) => "https://api.mch.weixin.qq.com".to_owned(),
             (configured, _) => configured.to_owned(),
         };
-        let alipay_gateway = match (config.billing.alipay.gateway_url.as_str(), config.standins.enabled) {
+        let alipay_gateway = match (config.alipay.gateway_url.as_str(), standins) {
             ("", true) => format!("{}/gateway.do", standin("alipay")),
             ("", false) => "https://openapi.alipay.com/gateway.do".to_owned(),
             (configured, _) => configured.to_owned(),
         };
         let wechatpay = WechatPay::new(
-            &config.billing.wechatpay,
+            &config.wechatpay,
             wechatpay_base,
-            notify(&config.billing.wechatpay.notify_url, WECHATPAY_NOTIFY_PATH),
+            notify(&config.wechatpay.notify_url, WECHATPAY_NOTIFY_PATH),
             platform.upstreams.partner("wechatpay", platform.http_client.clone()),
             platform.clock.clone(),
         )?;
         let alipay = Alipay::new(
-            &config.billing.alipay,
+            &config.alipay,
             alipay_gateway,
-            notify(&config.billing.alipay.notify_url, ALIPAY_NOTIFY_PATH),
+            notify(&config.alipay.notify_url, ALIPAY_NOTIFY_PATH),
             platform.upstreams.partner("alipay", platform.http_client.clone()),
             platform.clock.clone(),
         )?;
         Ok(Self {
             inner: Arc::new(Inner {
                 platform: platform.clone(),
+                config: config.clone(),
                 store: BillingStore::new(platform.db.clone()),
                 identity,
                 authenticator,

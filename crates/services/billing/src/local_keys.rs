@@ -6,9 +6,12 @@ use std::{io::ErrorKind, path::Path};
 
 use anyhow::Context as _;
 use serde::{Deserialize, Serialize};
-use yujie_kernel::{config::PlatformKey, ids::random_hex, Config, Mode, Secret};
+use yujie_kernel::{config::StandinsConfig, ids::random_hex, Mode, Secret};
 
-use crate::crypto::{generate_rsa_key_pair, public_key_pem_of};
+use crate::{
+    config::{BillingConfig, PlatformKey},
+    crypto::{generate_rsa_key_pair, public_key_pem_of},
+};
 
 /// The serials under which local mode registers the stand-in's platform key: one as
 /// a platform certificate serial, one in the WeChat Pay public-key mode.
@@ -24,24 +27,26 @@ struct LocalKeys {
     alipay_platform: String,
 }
 
-/// Fills every empty payment key of a local-mode config from the local key file,
-/// creating it on first use.
-pub fn fill_local_payment_keys(config: &mut Config) -> anyhow::Result<()> {
-    if config.mode != Mode::Local {
+/// Fills every empty payment key of a local-mode config (billing's, and the payment
+/// stand-ins') from the local key file, creating it on first use.
+pub fn fill_local_payment_keys(
+    mode: Mode,
+    billing: &mut BillingConfig,
+    standins: &mut StandinsConfig,
+) -> anyhow::Result<()> {
+    if mode != Mode::Local {
         return Ok(());
     }
-    let billing = &config.billing;
     let missing = billing.wechatpay.merchant_private_key.is_empty()
         || billing.wechatpay.platform_keys.is_empty()
         || billing.alipay.app_private_key.is_empty()
         || billing.alipay.alipay_public_key.is_empty()
-        || config.standins.wechatpay_private_key.is_empty()
-        || config.standins.alipay_private_key.is_empty();
+        || standins.wechatpay_private_key.is_empty()
+        || standins.alipay_private_key.is_empty();
     if !missing {
         return Ok(());
     }
     let keys = load_or_create(Path::new(&billing.local_keys_file))?;
-    let billing = &mut config.billing;
     if billing.wechatpay.merchant_private_key.is_empty() {
         billing.wechatpay.merchant_private_key = Secret::new(keys.wechatpay_merchant.clone());
     }
@@ -58,7 +63,6 @@ pub fn fill_local_payment_keys(config: &mut Config) -> anyhow::Result<()> {
     if billing.alipay.alipay_public_key.is_empty() {
         billing.alipay.alipay_public_key = public_key_pem_of(&keys.alipay_platform)?;
     }
-    let standins = &mut config.standins;
     if standins.wechatpay_private_key.is_empty() {
         standins.wechatpay_private_key = Secret::new(keys.wechatpay_platform);
     }

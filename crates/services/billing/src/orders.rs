@@ -94,7 +94,7 @@ impl Billing {
     /// The user's open order for this plan if there is one, else a new one with its QR.
     /// `true` when the order was created by this call.
     pub async fn create_order(&self, user_id: &str, plan_id: &str, channel: Channel) -> Result<(bool, OrderView)> {
-        let config = &self.inner.platform.config.billing;
+        let config = &self.inner.config;
         let plan = config.plan(plan_id).ok_or_else(|| BillingError::invalid("plan_id", "no such plan"))?;
         let store = &self.inner.store;
         if let Some(open) = store.open_for(user_id, plan_id).await? {

@@ -54,7 +54,7 @@ impl Billing {
                 }
             }
         }
-        let grace_ms = i64::try_from(self.inner.platform.config.billing.reconcile_grace_secs).unwrap_or(300) * 1000;
+        let grace_ms = i64::try_from(self.inner.config.reconcile_grace_secs).unwrap_or(300) * 1000;
         for order in store.pending_before(self.now_ms() - grace_ms, 200).await? {
             report.checked += 1;
             match self.reconcile_order(&order).await {
@@ -149,7 +149,7 @@ impl Billing {
 /// already handling (harmless, fulfilment is once, but it would call identity twice).
 pub(crate) async fn worker(billing: Billing) -> anyhow::Result<()> {
     let platform = billing.inner.platform.clone();
-    let interval = Duration::from_secs(platform.config.billing.reconcile_interval_secs.max(1));
+    let interval = Duration::from_secs(billing.inner.config.reconcile_interval_secs.max(1));
     let mut ticker = tokio::time::interval_at(tokio::time::Instant::now() + interval, interval);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {

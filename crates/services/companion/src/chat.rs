@@ -108,7 +108,7 @@ impl Companion {
         text: &str,
     ) -> Result<mpsc::Receiver<ReplySignal>> {
         let started = Instant::now();
-        let max = self.inner.platform.config.companion.max_message_chars;
+        let max = self.inner.config.max_message_chars;
         let text = user_text("text", text, 1, max, TextKind::Multiline)?;
         let conversation = self.own_conversation(&user.user_id, conversation_id).await?;
         let message_id = new_id();
@@ -176,7 +176,7 @@ impl Companion {
                 .filter(|message| message.state != "failed" && !message.body.is_empty())
                 .map(|message| Turn { role: role_of(&message.role), text: message.body })
                 .collect();
-            fit_history(turns, self.inner.platform.config.companion.history_token_budget)
+            fit_history(turns, self.inner.config.history_token_budget)
         };
         let mut names = vec![persona.name.clone()];
         names.extend(persona.aliases.iter().cloned());

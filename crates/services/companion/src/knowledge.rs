@@ -33,7 +33,7 @@ const FAILED_RETRY_MS: i64 = 3600 * 1000;
 
 pub async fn worker(companion: Companion) -> anyhow::Result<()> {
     let platform = companion.inner.platform.clone();
-    let interval = Duration::from_secs(platform.config.companion.sync_interval_secs);
+    let interval = Duration::from_secs(companion.inner.config.sync_interval_secs);
     let lease_ttl = interval * 3 + Duration::from_secs(10);
     let me = new_id();
     loop {
@@ -185,7 +185,7 @@ impl Companion {
                     }
                     Err(error) => {
                         let attempts = u32::try_from(doc.attempts + 1).unwrap_or(u32::MAX);
-                        let max = self.inner.platform.config.companion.sync_max_attempts;
+                        let max = self.inner.config.sync_max_attempts;
                         let delay = if attempts >= max { FAILED_RETRY_MS } else { 1000 * (1_i64 << attempts.min(8)) };
                         tracing::warn!(
                             doc = doc.doc_key,

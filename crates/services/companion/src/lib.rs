@@ -11,6 +11,7 @@
 
 mod character;
 mod chat;
+pub mod config;
 mod error;
 mod knowledge;
 mod metrics;
@@ -21,6 +22,7 @@ mod routes;
 mod store;
 pub mod voice;
 
+pub use config::{CompanionConfig, DifyConfig, OpenaiConfig, ProviderKind, VoiceConfig};
 pub use error::CompanionError;
 
 use std::{sync::Arc, time::Duration};
@@ -55,6 +57,7 @@ pub struct Companion {
 
 struct Inner {
     platform: Platform,
+    config: CompanionConfig,
     store: CompanionStore,
     provider: Provider,
     rtc: RtcApi,
@@ -73,10 +76,10 @@ impl FromRef<Companion> for Authenticator {
 impl Companion {
     pub fn build(
         platform: &Platform,
+        config: &CompanionConfig,
         authenticator: Authenticator,
         content: Arc<dyn ContentClient>,
     ) -> anyhow::Result<Self> {
-        let config = &platform.config.companion;
         // Replies stream for as long as the model writes: no total timeout, but a bound on
         // connecting and on silence between chunks (providers ping every 10 s or so).
         let streaming = reqwest::Client::builder()
@@ -85,7 +88,7 @@ impl Companion {
             .build()
             .context("cannot build the provider's HTTP client")?;
         let store = CompanionStore::new(platform.db.clone());
-        let provider = Provider::from_config(platform, streaming, SqlIndex::new(platform.db.clone()))?;
+        let provider = Provider::from_config(platform, config, streaming, SqlIndex::new(platform.db.clone()))?;
         let voice_base = match (config.voice.api_base.as_str(), platform.config.standins.enabled) {
             ("", true) => format!("{}{STANDIN_PATH}/ai/rtc", platform.public_base_url),
             ("", false) => anyhow::bail!("companion.voice.api_base is required without stand-ins"),
@@ -97,6 +100,7 @@ impl Companion {
             inner: Arc::new(Inner {
                 quota: Quota::new(store.clone(), platform.kv.clone(), platform.clock.clone(), config.clone()),
                 platform: platform.clone(),
+                config: config.clone(),
                 store,
                 provider,
                 rtc,

@@ -8,10 +8,11 @@
 use crate::error::{CompanionError, QuotaKind, QuotaRefusal, Result};
 use std::time::Duration;
 
+use crate::config::CompanionConfig;
 use chrono::{DateTime, NaiveTime, TimeZone as _, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
-use yujie_kernel::{auth::CurrentUser, clock::shanghai, config::CompanionConfig, Clock};
+use yujie_kernel::{auth::CurrentUser, clock::shanghai, Clock};
 use yujie_kv::SharedKv;
 
 use crate::store::{CompanionStore, UsageKind};

@@ -7,6 +7,7 @@
 
 mod auth_state;
 mod client;
+pub mod config;
 pub mod domain;
 mod error;
 mod login;
@@ -23,6 +24,7 @@ use axum::extract::FromRef;
 pub use client::{
     BanRequest, Done, ExtendMembership, HttpIdentityClient, IdentityClient, MembershipEnd, MembershipRequest, UserBrief,
 };
+pub use config::{WechatConfig, WechatMessageMode};
 pub use error::IdentityError;
 use yujie_db::Migrations;
 use yujie_kernel::{auth::Authenticator, config::STANDIN_PATH, wait::SharedPoll, Platform, ServiceRoutes};
@@ -50,6 +52,7 @@ pub struct Identity {
 
 struct Inner {
     platform: Platform,
+    config: WechatConfig,
     store: IdentityStore,
     wechat: WechatApi,
     cipher: Option<MessageCipher>,
@@ -67,28 +70,27 @@ impl FromRef<Identity> for Authenticator {
 }
 
 impl Identity {
-    pub fn build(platform: &Platform) -> anyhow::Result<Self> {
-        let config = &platform.config;
+    pub fn build(platform: &Platform, config: &WechatConfig) -> anyhow::Result<Self> {
         let store = IdentityStore::new(platform.db.clone());
-        let api_base = match (config.wechat.api_base.as_str(), config.standins.enabled) {
+        let api_base = match (config.api_base.as_str(), platform.config.standins.enabled) {
             ("", true) => format!("{}{STANDIN_PATH}/wechat", platform.public_base_url),
             ("", false) => "https://api.weixin.qq.com".to_owned(),
             (configured, _) => configured.to_owned(),
         };
         let wechat = WechatApi::new(
             &api_base,
-            &config.wechat.appid,
-            config.wechat.app_secret.clone(),
+            &config.appid,
+            config.app_secret.clone(),
             platform.upstreams.partner("wechat", platform.http_client.clone()),
             platform.kv.clone(),
         );
-        let cipher = match config.wechat.message_mode {
-            yujie_kernel::config::WechatMessageMode::Plain => None,
-            _ => Some(MessageCipher::new(config.wechat.encoding_aes_key.expose(), &config.wechat.appid)?),
+        let cipher = match config.message_mode {
+            WechatMessageMode::Plain => None,
+            _ => Some(MessageCipher::new(config.encoding_aes_key.expose(), &config.appid)?),
         };
-        if config.wechat.message_mode != yujie_kernel::config::WechatMessageMode::Safe {
+        if config.message_mode != WechatMessageMode::Safe {
             tracing::warn!(
-                mode = ?config.wechat.message_mode,
+                mode = ?config.message_mode,
                 "WeChat pushes may arrive unencrypted: their signature does not cover the body; use safe mode"
             );
         }
@@ -99,6 +101,7 @@ impl Identity {
         Ok(Self {
             inner: Arc::new(Inner {
                 platform: platform.clone(),
+                config: config.clone(),
                 store,
                 wechat,
                 cipher,

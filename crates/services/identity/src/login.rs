@@ -1,14 +1,13 @@
 //! Sign-in by WeChat QR: create an attempt, accept the scan pushed to the callback,
 //! and complete the attempt for the browser that waits on it.
 
+use crate::config::WechatMessageMode;
 use crate::error::{IdentityError, Result};
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use yujie_kernel::{
-    auth::banned_error, clock::millis_to_datetime, config::WechatMessageMode, ids::random_hex, wait::Polled, ApiError,
-};
+use yujie_kernel::{auth::banned_error, clock::millis_to_datetime, ids::random_hex, wait::Polled, ApiError};
 
 use crate::{
     sessions::TokenPair,
@@ -68,7 +67,7 @@ fn refused(detail: impl Into<String>) -> IdentityError {
 
 impl Identity {
     pub async fn create_login(&self) -> Result<LoginQr> {
-        let config = &self.inner.platform.config.wechat;
+        let config = &self.inner.config;
         let scene = random_hex(16);
         let login_id = random_hex(16);
         let qr = self.inner.wechat.create_scene_qr(&scene, config.qr_expire_secs).await.map_err(|error| {
@@ -90,7 +89,7 @@ impl Identity {
     }
 
     fn check_request_signature(&self, query: &CallbackQuery) -> Result<(String, String)> {
-        let token = self.inner.platform.config.wechat.token.expose();
+        let token = self.inner.config.token.expose();
         let (Some(presented), Some(timestamp), Some(nonce)) = (&query.signature, &query.timestamp, &query.nonce) else {
             return Err(refused("signature, timestamp and nonce are required"));
         };
@@ -130,7 +129,7 @@ impl Identity {
     async fn process_callback(&self, query: &CallbackQuery, body: &str) -> Result<String> {
         let (timestamp, nonce) = self.check_request_signature(query)?;
         let encrypted = query.encrypt_type.as_deref() == Some("aes");
-        let mode = self.inner.platform.config.wechat.message_mode;
+        let mode = self.inner.config.message_mode;
         let xml = match (encrypted, mode, &self.inner.cipher) {
             (false, WechatMessageMode::Safe, _) => return Err(refused("plain messages are refused in safe mode")),
             (true, WechatMessageMode::Plain, _) | (true, _, None) => {
@@ -140,7 +139,7 @@ impl Identity {
             (true, _, Some(cipher)) => {
                 let envelope: Envelope = quick_xml::de::from_str(body).map_err(malformed)?;
                 let encrypt = envelope.encrypt.ok_or_else(|| malformed("the Encrypt element is missing"))?;
-                let token = self.inner.platform.config.wechat.token.expose();
+                let token = self.inner.config.token.expose();
                 let presented = query.msg_signature.as_deref().unwrap_or_default();
                 if !signature_matches(&[token, &timestamp, &nonce, &encrypt], presented) {
                     return Err(refused("msg_signature does not match"));
@@ -149,7 +148,7 @@ impl Identity {
             }
         };
         let message = EventMessage::parse(&xml).map_err(malformed)?;
-        let original_id = &self.inner.platform.config.wechat.original_id;
+        let original_id = &self.inner.config.original_id;
         if !original_id.is_empty() && message.to_user_name != *original_id {
             return Err(refused("ToUserName is not our official account"));
         }
@@ -205,7 +204,7 @@ impl Identity {
         let encrypt = cipher.encrypt(reply);
         let timestamp = (self.now_ms() / 1000).to_string();
         let nonce = random_hex(8);
-        let token = self.inner.platform.config.wechat.token.expose();
+        let token = self.inner.config.token.expose();
         let msg_signature = signature(&[token, &timestamp, &nonce, &encrypt]);
         encrypted_reply(&encrypt, &msg_signature, &timestamp, &nonce)
     }

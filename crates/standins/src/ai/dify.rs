@@ -3,6 +3,7 @@
 
 use std::{convert::Infallible, sync::Arc, time::Duration};
 
+use crate::DifyAccount;
 use axum::{
     extract::{Path, Query, State},
     http::{HeaderMap, StatusCode},
@@ -31,17 +32,23 @@ const CHUNK_PAUSE: Duration = Duration::from_millis(40);
 #[derive(Clone)]
 pub struct Standin {
     platform: Platform,
+    account: DifyAccount,
     datasets: Arc<Mutex<Datasets>>,
     pub observed: Shared<Observed>,
 }
 
 impl Standin {
-    pub fn new(platform: &Platform) -> Self {
-        Self { platform: platform.clone(), datasets: Arc::default(), observed: Shared::default() }
+    pub fn new(platform: &Platform, account: &DifyAccount) -> Self {
+        Self {
+            platform: platform.clone(),
+            account: account.clone(),
+            datasets: Arc::default(),
+            observed: Shared::default(),
+        }
     }
 
     fn authorized(&self, headers: &HeaderMap, dataset_api: bool) -> Result<(), Refusal> {
-        let config = &self.platform.config.companion.dify;
+        let config = &self.account;
         let key = if dataset_api { &config.dataset_key } else { &config.app_key };
         let presented = headers.get("authorization").and_then(|value| value.to_str().ok()).unwrap_or_default();
         if presented == format!("Bearer {}", key.expose()) {
@@ -262,7 +269,7 @@ async fn chat(
         request.inputs["persona_names"].as_str().unwrap_or_default().lines().map(str::to_owned).collect();
     let names: Vec<&str> = names.iter().map(String::as_str).collect();
     let question = yujie_search::without_names(&request.query, &names);
-    let dataset = state.platform.config.companion.dify.dataset_id.clone();
+    let dataset = state.account.dataset_id.clone();
     let hits = state.datasets().await?.search(&dataset, &format!("{persona}/"), &question, 2);
     let answer = compose(&request.query, &hits);
     let resources: Vec<Value> = hits

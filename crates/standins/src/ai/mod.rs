@@ -8,6 +8,7 @@ mod dataset;
 mod dify;
 mod rtc;
 
+use crate::Accounts;
 use axum::{routing::get, Json, Router};
 use yujie_kernel::Platform;
 
@@ -24,12 +25,12 @@ pub struct Observed {
     pub voice_stopped: Vec<String>,
 }
 
-pub fn router(platform: &Platform) -> Router {
-    let state = dify::Standin::new(platform);
+pub fn router(platform: &Platform, accounts: &Accounts) -> Router {
+    let state = dify::Standin::new(platform, &accounts.dify);
     let observed = state.observed.clone();
     Router::new()
         .nest("/v1", dify::router(state.clone()))
-        .merge(rtc::router(platform, observed.clone()))
+        .merge(rtc::router(platform, &accounts.rtc, observed.clone()))
         .route("/state", get(move || async move { Json(observed.with(|seen| seen.clone())) }))
 }
 

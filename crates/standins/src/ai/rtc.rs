@@ -2,6 +2,7 @@
 //! answers it, with its request signature checked, and the provider's signed callback
 //! sent on request (`POST /_standin/ai/rtc/simulate-stop`), as when the agent ends.
 
+use crate::RtcAccount;
 use axum::{
     body::Bytes,
     extract::{Query, State},
@@ -19,15 +20,17 @@ use super::{Observed, Shared};
 #[derive(Clone)]
 struct Rtc {
     platform: Platform,
+    account: RtcAccount,
     observed: Shared<Observed>,
 }
 
-pub fn router(platform: &Platform, observed: Shared<Observed>) -> Router {
+pub fn router(platform: &Platform, account: &RtcAccount, observed: Shared<Observed>) -> Router {
     // The OpenAPI is served at the root of its host, `…/rtc/` here (with the slash).
-    Router::new()
-        .route("/rtc/", post(openapi))
-        .route("/rtc/simulate-stop", post(simulate_stop))
-        .with_state(Rtc { platform: platform.clone(), observed })
+    Router::new().route("/rtc/", post(openapi)).route("/rtc/simulate-stop", post(simulate_stop)).with_state(Rtc {
+        platform: platform.clone(),
+        account: account.clone(),
+        observed,
+    })
 }
 
 #[derive(Deserialize)]
@@ -50,7 +53,7 @@ fn hmac_sha256(key: &[u8], data: &str) -> Vec<u8> {
 /// key derived from the secret, date, region and service) and compares.
 fn signature_valid(rtc: &Rtc, headers: &HeaderMap, path: &str, query: &str, body: &[u8]) -> bool {
     let header = |name: &str| headers.get(name).and_then(|value| value.to_str().ok()).unwrap_or_default();
-    let voice = &rtc.platform.config.companion.voice;
+    let voice = &rtc.account;
     let (x_date, authorization) = (header("x-date"), header("authorization"));
     if x_date.len() < 8 || sha256_hex(body) != header("x-content-sha256") {
         return false;
@@ -102,7 +105,7 @@ async fn openapi(
     let Ok(request) = serde_json::from_slice::<Value>(&body) else {
         return (StatusCode::BAD_REQUEST, answer(action, version, Some(("InvalidParameter", "body is not JSON"))));
     };
-    if request["AppId"].as_str() != Some(rtc.platform.config.companion.voice.app_id.as_str()) {
+    if request["AppId"].as_str() != Some(rtc.account.app_id.as_str()) {
         return (StatusCode::BAD_REQUEST, answer(action, version, Some(("InvalidParameter.AppId", "unknown AppId"))));
     }
     let task = format!(
@@ -126,7 +129,7 @@ struct SimulateStop {
 
 /// Sends the `taskStop` callback a real provider sends when its agent ends.
 async fn simulate_stop(State(rtc): State<Rtc>, Json(request): Json<SimulateStop>) -> (StatusCode, Json<Value>) {
-    let callback = signed_callback(&rtc.platform, &request.room_id, &request.task_id, "taskStop");
+    let callback = signed_callback(&rtc.platform, &rtc.account, &request.room_id, &request.task_id, "taskStop");
     let url = format!("{}/api/v1/companion/voice/callback", rtc.platform.public_base_url);
     match rtc.platform.http_client.post(url).json(&callback).send().await {
         Ok(response) => (StatusCode::OK, Json(json!({ "delivered": response.status().as_u16() }))),
@@ -136,8 +139,7 @@ async fn simulate_stop(State(rtc): State<Rtc>, Json(request): Json<SimulateStop>
 
 /// A callback signed as the provider signs it: the seven fields and the secret,
 /// sorted, joined, SHA-256 in hex.
-pub fn signed_callback(platform: &Platform, room_id: &str, task_id: &str, stage: &str) -> Value {
-    let voice = &platform.config.companion.voice;
+pub fn signed_callback(platform: &Platform, voice: &RtcAccount, room_id: &str, task_id: &str, stage: &str) -> Value {
     let event_data = json!({ "RoomId": room_id, "TaskId": task_id, "RunStage": stage,
                              "EventTime": platform.clock.now_ms() })
     .to_string();

@@ -55,7 +55,7 @@ enum Refusal {
 
 fn validate(provider: &Provider, request: &AuthorizeRequest) -> Result<(), Refusal> {
     let settings = &provider.settings;
-    if request.client_id.is_empty() || request.client_id != settings.oidc.client_id {
+    if request.client_id.is_empty() || request.client_id != settings.client_id {
         return Err(Refusal::NoRedirect("未知的应用（client_id 不是已登记的员工控制台）。"));
     }
     if request.redirect_uri != settings.redirect_uri {
@@ -115,7 +115,7 @@ pub async fn show(State(provider): State<Provider>, Query(request): Query<Author
         return refused(&provider, &request, refusal);
     }
     let identities: Vec<_> =
-        identities::IDENTITIES.iter().map(|identity| (identity, identity.groups(&provider.settings.oidc))).collect();
+        identities::IDENTITIES.iter().map(|identity| (identity, identity.groups(&provider.settings))).collect();
     page::chooser(&request.client_id, &request.carried(), &identities)
 }
 

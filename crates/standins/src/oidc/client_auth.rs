@@ -5,13 +5,15 @@ use std::collections::HashMap;
 
 use axum::http::{header, HeaderMap};
 use base64::{engine::general_purpose::STANDARD, Engine as _};
-use yujie_kernel::{config::OidcConfig, service::constant_time_eq};
+use yujie_kernel::service::constant_time_eq;
+
+use crate::OidcClient;
 
 use super::token::{refuse, TokenError};
 
 /// The authenticated client's id.
 pub fn authenticate(
-    config: &OidcConfig,
+    config: &OidcClient,
     headers: &HeaderMap,
     params: &HashMap<String, String>,
 ) -> Result<String, TokenError> {
@@ -46,7 +48,7 @@ pub fn authenticate(
     Ok(client_id)
 }
 
-fn is_registered(config: &OidcConfig, client_id: &str, secret: &str) -> bool {
+fn is_registered(config: &OidcClient, client_id: &str, secret: &str) -> bool {
     let known_secret = constant_time_eq(secret.as_bytes(), config.client_secret.expose().as_bytes());
     client_id == config.client_id && known_secret
 }
@@ -99,7 +101,15 @@ mod tests {
 
     #[test]
     fn a_secret_is_accepted_form_encoded_or_raw() {
-        let config = OidcConfig { client_secret: yujie_kernel::Secret::new("a+b%c"), ..OidcConfig::default() };
+        let config = OidcClient {
+            issuer: "http://127.0.0.1:1/_standin/oidc".into(),
+            client_id: "yujie-staff-console".into(),
+            client_secret: yujie_kernel::Secret::new("a+b%c"),
+            redirect_uri: "http://127.0.0.1:2/staff/admin/auth/callback".into(),
+            roles_claim: "groups".into(),
+            moderator_values: Vec::new(),
+            admin_values: Vec::new(),
+        };
         let params = HashMap::new();
         for credentials in ["yujie-staff-console:a%2Bb%25c", "yujie-staff-console:a+b%c"] {
             let mut headers = HeaderMap::new();

@@ -1,7 +1,7 @@
 //! The stand-in's fixed staff identities: who can sign in to the staff console in
 //! local mode, and which groups each one carries.
 
-use yujie_kernel::config::OidcConfig;
+use crate::OidcClient;
 
 /// What an identity's groups make of it in the staff console.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,7 +38,7 @@ pub fn find(sub: &str) -> Option<&'static StaffIdentity> {
 
 impl StaffIdentity {
     /// The values of the roles claim (`roles_claim`), from the configured group values.
-    pub fn groups(&self, config: &OidcConfig) -> Vec<String> {
+    pub fn groups(&self, config: &OidcClient) -> Vec<String> {
         match self.role {
             Role::Moderator => config.moderator_values.clone(),
             Role::Admin => config.admin_values.clone(),
@@ -47,7 +47,7 @@ impl StaffIdentity {
     }
 
     /// The claims the ID token and the userinfo endpoint share.
-    pub fn claims(&self, config: &OidcConfig) -> serde_json::Value {
+    pub fn claims(&self, config: &OidcClient) -> serde_json::Value {
         let mut claims = serde_json::json!({
             "sub": self.sub,
             "name": self.name,

@@ -35,7 +35,9 @@ use axum::{
     Json, Router,
 };
 use serde_json::{json, Value};
-use yujie_kernel::{config::OidcConfig, Clock, Platform};
+use yujie_kernel::{Clock, Platform};
+
+use crate::OidcClient;
 
 pub use identities::{StaffIdentity, IDENTITIES};
 
@@ -64,18 +66,9 @@ pub struct IssuedCode {
     pub issued_at_ms: i64,
 }
 
-/// The provider's fixed settings, from the `[admin.oidc]` config.
-#[derive(Clone)]
-struct Settings {
-    oidc: OidcConfig,
-    issuer: String,
-    /// The one registered redirect URI.
-    redirect_uri: String,
-}
-
 #[derive(Clone)]
 struct Provider {
-    settings: std::sync::Arc<Settings>,
+    settings: std::sync::Arc<OidcClient>,
     clock: Clock,
     keys: keys::Keyring,
     grants: Shared<grants::Grants>,
@@ -83,7 +76,7 @@ struct Provider {
 }
 
 impl Provider {
-    fn new(settings: Settings, clock: Clock, keys: keys::Keyring) -> Self {
+    fn new(settings: OidcClient, clock: Clock, keys: keys::Keyring) -> Self {
         Self { settings: settings.into(), clock, keys, grants: Shared::default(), observed: Shared::default() }
     }
 
@@ -92,16 +85,10 @@ impl Provider {
     }
 }
 
-pub fn router(platform: &Platform) -> Router {
-    let oidc = platform.config.admin.oidc.clone();
-    let settings = Settings {
-        issuer: oidc.issuer(&platform.public_base_url),
-        redirect_uri: oidc.redirect_url(&platform.staff_base_url),
-        oidc,
-    };
+pub fn router(platform: &Platform, client: &OidcClient) -> Router {
     let keys = keys::Keyring::default();
     keys.warm_up();
-    routes(Provider::new(settings, platform.clock.clone(), keys))
+    routes(Provider::new(client.clone(), platform.clock.clone(), keys))
 }
 
 fn routes(provider: Provider) -> Router {
@@ -118,7 +105,7 @@ fn routes(provider: Provider) -> Router {
 
 /// OpenID Connect Discovery 1.0.
 async fn discovery(State(provider): State<Provider>) -> Json<Value> {
-    let roles_claim = &provider.settings.oidc.roles_claim;
+    let roles_claim = &provider.settings.roles_claim;
     Json(json!({
         "issuer": provider.settings.issuer,
         "authorization_endpoint": provider.endpoint("/authorize"),

@@ -74,7 +74,7 @@ fn form(headers: &HeaderMap, body: &[u8]) -> Result<HashMap<String, String>, Tok
 async fn exchange(provider: &Provider, headers: &HeaderMap, body: &[u8]) -> Result<Response, TokenError> {
     let params = form(headers, body)?;
     let param = |name: &str| params.get(name).map(String::as_str).filter(|value| !value.is_empty());
-    let client_id = client_auth::authenticate(&provider.settings.oidc, headers, &params)?;
+    let client_id = client_auth::authenticate(&provider.settings, headers, &params)?;
     match param("grant_type") {
         None => return Err(refuse("invalid_request", "grant_type is required")),
         Some("authorization_code") => {}
@@ -108,7 +108,7 @@ async fn exchange(provider: &Provider, headers: &HeaderMap, body: &[u8]) -> Resu
     let identity = identities::find(grant.sub).ok_or(refuse("invalid_grant", "unknown staff identity"))?;
     let access_token = grants::random_token();
     let now = now_ms.div_euclid(1000);
-    let mut claims = identity.claims(&provider.settings.oidc);
+    let mut claims = identity.claims(&provider.settings);
     claims["iss"] = json!(provider.settings.issuer);
     claims["aud"] = json!(client_id);
     claims["iat"] = json!(now);
@@ -155,7 +155,7 @@ pub async fn userinfo(State(provider): State<Provider>, headers: HeaderMap) -> R
         return (StatusCode::UNAUTHORIZED, [(header::WWW_AUTHENTICATE, challenge)]).into_response();
     };
     match identities::find(sub) {
-        Some(identity) => (no_store(), Json(identity.claims(&provider.settings.oidc))).into_response(),
+        Some(identity) => (no_store(), Json(identity.claims(&provider.settings))).into_response(),
         None => StatusCode::UNAUTHORIZED.into_response(),
     }
 }

@@ -8,6 +8,7 @@ use super::{
     crypto::{is_yuan, ChannelSigner, MerchantVerifier},
     Ledger, SimulatePayRequest, SimulatedPayment,
 };
+use crate::AlipayAccount;
 
 /// Alipay's signing side. Public so that tests can craft (and tamper with) notifications.
 pub struct AlipayPeer {
@@ -48,22 +49,25 @@ struct Trade {
 #[derive(Clone)]
 struct Standin {
     platform: Platform,
+    account: AlipayAccount,
     app: std::sync::Arc<MerchantVerifier>,
     peer: std::sync::Arc<AlipayPeer>,
     trades: Ledger<Trade>,
 }
 
-pub fn peer(platform: &Platform) -> anyhow::Result<AlipayPeer> {
-    Ok(AlipayPeer { signer: ChannelSigner::from_pem(platform.config.standins.alipay_private_key.expose())? })
+/// Alipay's side of this application (the stand-in's own key).
+pub fn peer(account: &AlipayAccount) -> anyhow::Result<AlipayPeer> {
+    Ok(AlipayPeer { signer: ChannelSigner::from_pem(account.platform_private_key.expose())? })
 }
 
-pub fn router(platform: &Platform) -> Router {
+pub fn router(platform: &Platform, account: &AlipayAccount) -> Router {
     let built = (|| -> anyhow::Result<Standin> {
-        let app_key = platform.config.billing.alipay.app_private_key.expose();
+        let app_key = account.app_private_key.expose();
         Ok(Standin {
             platform: platform.clone(),
+            account: account.clone(),
             app: std::sync::Arc::new(MerchantVerifier::of_private_pem(app_key)?),
-            peer: std::sync::Arc::new(peer(platform)?),
+            peer: std::sync::Arc::new(peer(account)?),
             trades: Ledger::default(),
         })
     })();
@@ -98,7 +102,7 @@ async fn gateway(State(standin): State<Standin>, body: Bytes) -> (StatusCode, St
         |name: &str| params.iter().find(|(key, _)| key == name).map(|(_, value)| value.clone()).unwrap_or_default();
     let method = param("method");
     let signed = standin.app.verify_base64(content(&params, false).as_bytes(), &param("sign"));
-    let config = &standin.platform.config.billing.alipay;
+    let config = &standin.account;
     if !signed || param("app_id") != config.app_id || param("sign_type") != "RSA2" {
         return (
             StatusCode::OK,
@@ -172,7 +176,7 @@ async fn simulate_pay(
         ("notify_time", now.clone()),
         ("notify_type", "trade_status_sync".into()),
         ("notify_id", random_hex(16)),
-        ("app_id", standin.platform.config.billing.alipay.app_id.clone()),
+        ("app_id", standin.account.app_id.clone()),
         ("charset", "utf-8".into()),
         ("version", "1.0".into()),
         ("sign_type", "RSA2".into()),
@@ -186,7 +190,7 @@ async fn simulate_pay(
         ("gmt_create", now.clone()),
         ("gmt_payment", now),
         ("buyer_id", "2088000000000000".into()),
-        ("seller_id", standin.platform.config.billing.alipay.seller_id.clone()),
+        ("seller_id", standin.account.seller_id.clone()),
     ]
     .into_iter()
     .map(|(key, value)| (key.to_owned(), value))

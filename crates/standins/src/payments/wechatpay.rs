@@ -15,6 +15,7 @@ use super::{
     crypto::{seal_aes_256_gcm, ChannelSigner, MerchantVerifier},
     Ledger, SimulatePayRequest, SimulatedPayment,
 };
+use crate::WechatPayAccount;
 
 /// WeChat Pay's signing side: its platform key, the serial it signs under and the
 /// merchant's APIv3 key. Public so that tests can craft (and tamper with) notifications.
@@ -91,28 +92,29 @@ struct Order {
 #[derive(Clone)]
 struct Standin {
     platform: Platform,
+    account: WechatPayAccount,
     merchant: std::sync::Arc<MerchantVerifier>,
     peer: std::sync::Arc<WechatPayPeer>,
     orders: Ledger<Order>,
 }
 
-/// The WeChat Pay peer matching this config (the stand-in's own keys).
-pub fn peer(platform: &Platform) -> anyhow::Result<WechatPayPeer> {
-    let config = &platform.config;
+/// WeChat Pay's side of this merchant account (the stand-in's own keys).
+pub fn peer(account: &WechatPayAccount) -> anyhow::Result<WechatPayPeer> {
     Ok(WechatPayPeer {
-        signer: ChannelSigner::from_pem(config.standins.wechatpay_private_key.expose())?,
-        serial: config.billing.wechatpay.platform_keys.first().map(|key| key.serial.clone()).unwrap_or_default(),
-        api_v3_key: config.billing.wechatpay.api_v3_key.expose().to_owned(),
+        signer: ChannelSigner::from_pem(account.platform_private_key.expose())?,
+        serial: account.platform_serial.clone(),
+        api_v3_key: account.api_v3_key.expose().to_owned(),
     })
 }
 
-pub fn router(platform: &Platform) -> Router {
+pub fn router(platform: &Platform, account: &WechatPayAccount) -> Router {
     let built = (|| -> anyhow::Result<Standin> {
-        let merchant_key = platform.config.billing.wechatpay.merchant_private_key.expose();
+        let merchant_key = account.merchant_private_key.expose();
         Ok(Standin {
             platform: platform.clone(),
+            account: account.clone(),
             merchant: std::sync::Arc::new(MerchantVerifier::of_private_pem(merchant_key)?),
-            peer: std::sync::Arc::new(peer(platform)?),
+            peer: std::sync::Arc::new(peer(account)?),
             orders: Ledger::default(),
         })
     })();
@@ -134,7 +136,7 @@ pub fn router(platform: &Platform) -> Router {
 impl Standin {
     /// Checks our `Authorization` header as WeChat Pay does.
     fn check_request(&self, method: &Method, uri: &Uri, headers: &HeaderMap, body: &str) -> Result<(), Box<Response>> {
-        let config = &self.platform.config.billing.wechatpay;
+        let config = &self.account;
         let header = headers.get("authorization").and_then(|value| value.to_str().ok()).unwrap_or_default();
         let fields: std::collections::HashMap<&str, &str> = header
             .strip_prefix("WECHATPAY2-SHA256-RSA2048 ")
@@ -195,7 +197,7 @@ async fn create(State(standin): State<Standin>, method: Method, uri: Uri, header
         return *refused;
     }
     let request: Value = serde_json::from_str(&body).unwrap_or_default();
-    let config = &standin.platform.config.billing.wechatpay;
+    let config = &standin.account;
     let out_trade_no = request["out_trade_no"].as_str().unwrap_or_default().to_owned();
     let valid_no = (6..=32).contains(&out_trade_no.len())
         && out_trade_no.bytes().all(|byte| byte.is_ascii_alphanumeric() || b"_-*".contains(&byte));
@@ -286,7 +288,7 @@ async fn simulate_pay(
         return Err((StatusCode::NOT_FOUND, "no such unpaid or paid order".into()));
     };
     let transaction = standin.transaction(&request.out_trade_no, &order);
-    let mut peer = peer(&standin.platform).map_err(|error| (StatusCode::INTERNAL_SERVER_ERROR, error.to_string()))?;
+    let mut peer = peer(&standin.account).map_err(|error| (StatusCode::INTERNAL_SERVER_ERROR, error.to_string()))?;
     if let Some(serial) = request.serial {
         peer.serial = serial;
     }

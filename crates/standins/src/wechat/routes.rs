@@ -12,7 +12,9 @@ use axum::{
 use rand::Rng as _;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
-use yujie_kernel::{config::WechatMessageMode, Platform};
+use yujie_kernel::Platform;
+
+use crate::WechatAccount;
 
 use super::peer::{scan_event_xml, SignedPush, WechatPeer};
 
@@ -21,6 +23,7 @@ const TOKEN_LIFETIME_SECS: u64 = 7200;
 #[derive(Clone)]
 struct Standin {
     platform: Platform,
+    account: WechatAccount,
     peer: WechatPeer,
     state: Arc<Mutex<StandinState>>,
 }
@@ -33,19 +36,14 @@ struct StandinState {
     followers: HashSet<String>,
 }
 
-pub fn router(platform: &Platform) -> Router {
-    let config = &platform.config.wechat;
-    let aes_key = match config.message_mode {
-        WechatMessageMode::Plain => None,
-        _ => WechatPeer::decode_aes_key(config.encoding_aes_key.expose()),
-    };
+pub fn router(platform: &Platform, account: &WechatAccount) -> Router {
     let peer = WechatPeer {
-        token: config.token.expose().to_owned(),
-        appid: config.appid.clone(),
-        aes_key,
-        account_id: config.original_id.clone(),
+        token: account.token.expose().to_owned(),
+        appid: account.appid.clone(),
+        aes_key: account.encoding_aes_key.as_ref().and_then(|key| WechatPeer::decode_aes_key(key.expose())),
+        account_id: account.original_id.clone(),
     };
-    let standin = Standin { platform: platform.clone(), peer, state: Arc::default() };
+    let standin = Standin { platform: platform.clone(), account: account.clone(), peer, state: Arc::default() };
     Router::new()
         .route("/cgi-bin/token", get(token))
         .route("/cgi-bin/stable_token", post(stable_token))
@@ -66,7 +64,7 @@ impl Standin {
     }
 
     fn credentials_error(&self, appid: &str, secret: &str) -> Option<Value> {
-        let config = &self.platform.config.wechat;
+        let config = &self.account;
         if appid != config.appid {
             return Some(json!({ "errcode": 40013, "errmsg": "invalid appid" }));
         }

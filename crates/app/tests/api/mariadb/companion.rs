@@ -16,7 +16,7 @@ use crate::{
 async fn two_instances() -> (TestApp, TestApp) {
     let backend = Arc::new(TestBackend::new().await);
     let clock = Clock::system();
-    let customize = |config: &mut yujie_kernel::Config| {
+    let customize = |config: &mut yujie::Config| {
         config.companion.sync_interval_secs = 1;
         config.http.max_waits_per_client = 1000;
         config.http.rate_limits.insert("companion_message".into(), RateRule::new(1000, 60));

@@ -15,7 +15,7 @@ use super::require_mariadb;
 use crate::helpers::{eventually, spawn_on, Session, TestApp, TestBackend};
 
 /// Two instances of every service on one database, one Redis and one clock.
-async fn two_instances(customize: impl Fn(&mut yujie_kernel::Config) + Copy) -> (TestApp, TestApp) {
+async fn two_instances(customize: impl Fn(&mut yujie::Config) + Copy) -> (TestApp, TestApp) {
     let backend = Arc::new(TestBackend::new().await);
     let clock = Clock::system();
     let a = spawn_on(backend.clone(), clock.clone(), ServiceSet::all(), customize).await;

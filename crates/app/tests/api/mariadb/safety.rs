@@ -17,7 +17,7 @@ async fn a_word_added_on_one_instance_is_enforced_on_the_other_within_5_s() {
     let backend = Arc::new(TestBackend::new().await);
     let clock = Clock::system();
     // The probe sets a nickname every 25 ms: lift the hourly limit on profile writes.
-    let customize = |config: &mut yujie_kernel::Config| {
+    let customize = |config: &mut yujie::Config| {
         config.http.rate_limits.insert("profile_write".into(), RateRule::new(100_000, 3600));
     };
     let a = spawn_on(backend.clone(), clock.clone(), ServiceSet::all(), customize).await;

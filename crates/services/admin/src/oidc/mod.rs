@@ -10,7 +10,9 @@ use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine as _};
 use serde::Deserialize;
 use sha2::{Digest as _, Sha256};
 use tokio::sync::RwLock;
-use yujie_kernel::{config::OidcConfig, ids::random_hex, Secret};
+use yujie_kernel::{ids::random_hex, Secret};
+
+use crate::config::OidcConfig;
 
 use token::{Expected, Jwks};
 pub use token::{IdClaims, TokenError};

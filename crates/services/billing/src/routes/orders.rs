@@ -34,7 +34,7 @@ pub struct PlanView {
 /// The membership plans on sale. Prices are in fen.
 #[utoipa::path(get, path = "/billing/plans", tag = "billing", responses((status = 200, body = [PlanView])))]
 pub async fn list_plans(State(billing): State<Billing>) -> ApiJson<Vec<PlanView>> {
-    let plans = &billing.inner.platform.config.billing.plans;
+    let plans = &billing.inner.config.plans;
     ApiJson(
         plans
             .iter()
@@ -137,7 +137,7 @@ pub async fn order_events(
 ) -> ApiResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
     let order = billing.own_order(&user.user_id, &order_id).await?;
     let remaining = order.expires_at - billing.now_ms();
-    let worker_period = billing.inner.platform.config.billing.reconcile_interval_secs + 5;
+    let worker_period = billing.inner.config.reconcile_interval_secs + 5;
     let max_wait = Duration::from_millis(u64::try_from(remaining).unwrap_or(0)) + Duration::from_secs(worker_period);
     let shutdown = billing.inner.platform.shutdown.clone();
     let outcome = stream::once(async move {

@@ -6,10 +6,11 @@
 //! `<persona id>/<our key>`, and the chat app filters retrieval by the `persona_id`
 //! input (docs/companion.md says why one dataset rather than one per persona).
 
+use crate::config::DifyConfig;
 use futures::StreamExt as _;
 use serde::Deserialize;
 use serde_json::{json, Value};
-use yujie_kernel::{config::DifyConfig, upstream::Upstream, Secret};
+use yujie_kernel::{upstream::Upstream, Secret};
 
 use super::{
     send, sse, Chat, ChatEvent, ChatRequest, ChatStream, Knowledge, KnowledgeDoc, ProviderError, ProviderResult, Usage,

@@ -8,9 +8,10 @@ pub mod sse;
 
 use std::sync::Arc;
 
+use crate::config::{CompanionConfig, ProviderKind};
 use futures::stream::BoxStream;
 use yujie_kernel::{
-    config::{CompanionConfig, ProviderKind, STANDIN_PATH},
+    config::STANDIN_PATH,
     upstream::{Upstream, UpstreamError},
     Platform,
 };
@@ -159,8 +160,12 @@ pub struct Provider {
 impl Provider {
     /// The provider named in config, reached with `http` (the streaming client): its
     /// chat as the partner `ai_chat`, a Dify knowledge API as `ai_knowledge`.
-    pub fn from_config(platform: &Platform, http: reqwest::Client, index: openai::SqlIndex) -> anyhow::Result<Self> {
-        let config: &CompanionConfig = &platform.config.companion;
+    pub fn from_config(
+        platform: &Platform,
+        config: &CompanionConfig,
+        http: reqwest::Client,
+        index: openai::SqlIndex,
+    ) -> anyhow::Result<Self> {
         let chat = platform.upstreams.partner("ai_chat", http.clone());
         match config.provider {
             ProviderKind::Local | ProviderKind::Dify => {

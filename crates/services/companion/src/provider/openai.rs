@@ -4,11 +4,12 @@
 
 use std::collections::HashMap;
 
+use crate::config::OpenaiConfig;
 use futures::StreamExt as _;
 use serde_json::{json, Value};
 use sqlx::Row as _;
 use yujie_db::{placeholders, Db};
-use yujie_kernel::{config::OpenaiConfig, upstream::Upstream, Secret};
+use yujie_kernel::{upstream::Upstream, Secret};
 
 use super::{
     send, sse, Chat, ChatEvent, ChatRequest, ChatStream, Knowledge, KnowledgeDoc, ProviderError, ProviderResult, Role,

@@ -1,7 +1,8 @@
 //! The RTC conversational-AI OpenAPI: `StartVoiceChat` and `StopVoiceChat`, signed.
 
+use crate::config::VoiceConfig;
 use serde_json::{json, Value};
-use yujie_kernel::{config::VoiceConfig, upstream::Upstream, Clock, Secret};
+use yujie_kernel::{upstream::Upstream, Clock, Secret};
 
 use super::signing::{sign, Request};
 use crate::provider::{send, ProviderError, ProviderResult};

@@ -127,7 +127,7 @@ impl Companion {
             issued_at: u32::try_from(now / 1000).unwrap_or(0),
             expire_at,
         }
-        .serialize(self.inner.platform.config.companion.voice.app_key.expose().as_bytes());
+        .serialize(self.inner.config.voice.app_key.expose().as_bytes());
         Ok(StartedCall {
             rtc: RtcJoin {
                 app_id: self.inner.rtc.app_id().to_owned(),
@@ -137,7 +137,7 @@ impl Companion {
                 expires_at: millis_to_datetime(call.deadline_at),
             },
             call: view(&call),
-            heartbeat_secs: (self.inner.platform.config.companion.heartbeat_timeout_secs / 3).max(1),
+            heartbeat_secs: (self.inner.config.heartbeat_timeout_secs / 3).max(1),
         })
     }
 
@@ -177,7 +177,7 @@ impl Companion {
         }
         // A silent call is billed until its heartbeat was missed, not until noticed.
         let billed_until = (reason == "heartbeat").then(|| {
-            let timeout = self.inner.platform.config.companion.heartbeat_timeout_secs;
+            let timeout = self.inner.config.heartbeat_timeout_secs;
             call.heartbeat_at + i64::try_from(timeout).unwrap_or(i64::MAX / 2_000) * 1000
         });
         if let Some(ended) = self.inner.store.end_call(&call.id, self.now_ms(), billed_until, reason).await? {
@@ -189,7 +189,7 @@ impl Companion {
 
     /// A verified provider callback: a `taskStop` ends the call it names.
     pub async fn voice_callback(&self, callback: &callback::Callback) -> Result<()> {
-        let secret = self.inner.platform.config.companion.voice.callback_secret.expose();
+        let secret = self.inner.config.voice.callback_secret.expose();
         if !callback.verifies(secret) || callback.app_id != self.inner.rtc.app_id() {
             return Err(CompanionError::CallbackRefused);
         }
@@ -223,7 +223,7 @@ impl Companion {
 /// Ends calls past their deadline (quota used up) or without a heartbeat.
 pub async fn worker(companion: Companion) -> anyhow::Result<()> {
     let platform = companion.inner.platform.clone();
-    let silence = i64::try_from(platform.config.companion.heartbeat_timeout_secs)? * 1000;
+    let silence = i64::try_from(companion.inner.config.heartbeat_timeout_secs)? * 1000;
     loop {
         tokio::select! {
             () = platform.shutdown.cancelled() => return Ok(()),

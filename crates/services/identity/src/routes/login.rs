@@ -61,7 +61,7 @@ pub async fn login_events(
     State(identity): State<Identity>,
     Path(login_id): Path<String>,
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
-    let max_wait = Duration::from_secs(identity.inner.platform.config.wechat.qr_expire_secs + 1);
+    let max_wait = Duration::from_secs(identity.inner.config.qr_expire_secs + 1);
     let shutdown = identity.inner.platform.shutdown.clone();
     let outcome = stream::once(async move {
         let event = match identity.wait_login(&login_id, max_wait).await {

@@ -161,7 +161,7 @@ mod tests {
 
     #[test]
     fn the_local_default_key_is_usable() {
-        let key = yujie_kernel::config::local_defaults::WECHAT_AES_KEY;
+        let key = crate::config::local_defaults::WECHAT_AES_KEY;
         MessageCipher::new(key, "wx").unwrap();
     }
 }

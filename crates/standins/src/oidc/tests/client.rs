@@ -11,9 +11,10 @@ use base64::{engine::general_purpose::STANDARD, Engine as _};
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use serde_json::Value;
 use tower::ServiceExt as _;
-use yujie_kernel::{config::OidcConfig, Clock};
+use yujie_kernel::{Clock, Secret};
 
-use super::super::{keys, pkce, routes, Provider, Settings};
+use super::super::{keys, pkce, routes, Provider};
+use crate::OidcClient;
 
 pub const ISSUER: &str = "http://public.test/_standin/oidc";
 pub const REDIRECT: &str = "http://staff.test/staff/admin/auth/callback";
@@ -27,10 +28,21 @@ async fn shared_key() -> Arc<keys::SigningKey> {
     KEY.get_or_init(generate).await.clone()
 }
 
+/// The console as registered in local mode.
+pub fn client() -> OidcClient {
+    OidcClient {
+        issuer: ISSUER.into(),
+        client_id: "yujie-staff-console".into(),
+        client_secret: Secret::new("local-only-oidc-client-secret"),
+        redirect_uri: REDIRECT.into(),
+        roles_claim: "groups".into(),
+        moderator_values: vec!["yujie-moderators".into()],
+        admin_values: vec!["yujie-admins".into()],
+    }
+}
+
 pub async fn provider(clock: Clock) -> Router {
-    let oidc = OidcConfig::default();
-    let settings = Settings { oidc, issuer: ISSUER.into(), redirect_uri: REDIRECT.into() };
-    routes(Provider::new(settings, clock, keys::Keyring::seeded(shared_key().await)))
+    routes(Provider::new(client(), clock, keys::Keyring::seeded(shared_key().await)))
 }
 
 pub struct Answer {

@@ -1,15 +1,34 @@
+use figment::{
+    providers::{Format as _, Toml},
+    Figment,
+};
+use yujie_billing::PlatformKey;
+use yujie_companion::ProviderKind;
+use yujie_identity::WechatMessageMode;
+use yujie_kernel::{
+    config::{local_defaults, RateRule},
+    Mode, Secret,
+};
+
 use super::*;
-use crate::Secret;
+
+fn all() -> ServiceSet {
+    ServiceSet::all()
+}
+
+fn in_production(platform: PlatformConfig) -> Config {
+    Config { platform: PlatformConfig { mode: Mode::Production, ..platform }, ..Config::default() }
+}
 
 #[test]
 fn local_defaults_are_valid() {
-    Config::default().validate().unwrap();
+    Config::default().validate(&all()).unwrap();
 }
 
 #[test]
 fn production_refuses_defaults_and_says_why() {
-    let config = Config { mode: Mode::Production, ..Config::default() };
-    let message = config.validate().unwrap_err().to_string();
+    let config = in_production(PlatformConfig::default());
+    let message = config.validate(&all()).unwrap_err().to_string();
     for key in [
         "auth.jwt_secret",
         "internal.token",
@@ -34,12 +53,12 @@ fn production_refuses_defaults_and_says_why() {
     }
 }
 
-/// A production config that passes, to change one thing at a time. The kernel checks
+/// A production config that passes, to change one thing at a time. The sections check
 /// that keys are present and not local defaults; whether they parse is billing's check
 /// (`yujie_billing::key_problems`, run at start and by `check-config`), so the key
 /// values here are placeholders.
 fn production() -> Config {
-    let mut config = Config { mode: Mode::Production, ..Config::default() };
+    let mut config = in_production(PlatformConfig::default());
     config.auth.jwt_secret = Secret::new("x".repeat(40));
     config.internal.token = Secret::new("i".repeat(32));
     config.admin.oidc.issuer = "https://sso.example.com/realms/yujie".into();
@@ -77,13 +96,59 @@ fn production() -> Config {
 }
 
 fn refused(config: &Config, key: &str) {
-    let message = config.validate().unwrap_err().to_string();
-    assert!(message.contains(key), "{key} missing from: {message}");
+    refused_for(config, &all(), key);
 }
 
 #[test]
 fn production_starts_with_real_secrets() {
-    production().validate().unwrap();
+    production().validate(&all()).unwrap();
+}
+
+/// A process checks the sections of the services it runs: content alone needs the
+/// shared secrets, not WeChat's, the channels', the AI provider's or the console's.
+#[test]
+fn a_process_needs_only_the_secrets_of_the_services_it_runs() {
+    let shared_only = in_production(production().platform);
+    let content = ServiceSet::parse(&["content".into()]).unwrap();
+    shared_only.validate(&content).unwrap();
+    shared_only.validate(&ServiceSet::none()).unwrap();
+    for (service, key) in [
+        ("identity", "wechat.app_secret"),
+        ("billing", "billing.wechatpay.api_v3_key"),
+        ("companion", "companion.voice.app_key"),
+        ("admin", "admin.oidc.client_secret"),
+    ] {
+        let services = ServiceSet::parse(&["content".into(), service.into()]).unwrap();
+        let message = shared_only.validate(&services).unwrap_err().to_string();
+        assert!(message.contains(key), "{service}: {key} missing from: {message}");
+        let others =
+            ["wechat.", "billing.", "companion.", "admin."].into_iter().filter(|other| !key.starts_with(other));
+        for other in others {
+            assert!(!message.contains(other), "{service} was refused for {other}: {message}");
+        }
+    }
+    let mut weak = shared_only.clone();
+    weak.auth.jwt_secret = Secret::new("short");
+    refused_for(&weak, &content, "auth.jwt_secret must be at least 32 bytes");
+}
+
+/// An unknown top-level key is refused, whichever section it was meant for.
+#[test]
+#[allow(clippy::result_large_err)] // figment's Jail closure returns figment::Error
+fn a_misspelt_section_is_refused_at_load() {
+    figment::Jail::expect_with(|jail| {
+        jail.create_file("yujie.toml", "[wechatt]\nappid = \"wx1\"\n")?;
+        let error = Config::load(Some(Path::new("yujie.toml"))).unwrap_err().to_string();
+        assert!(error.contains("wechatt"), "{error}");
+        jail.create_file("yujie.toml", "[wechat]\nappidd = \"wx1\"\n")?;
+        assert!(Config::load(Some(Path::new("yujie.toml"))).is_err(), "a section's unknown key");
+        Ok(())
+    });
+}
+
+fn refused_for(config: &Config, services: &ServiceSet, key: &str) {
+    let message = config.validate(services).unwrap_err().to_string();
+    assert!(message.contains(key), "{key} missing from: {message}");
 }
 
 #[test]
@@ -92,7 +157,7 @@ fn production_fails_closed_on_weak_trust_settings() {
     short_token.internal.token = Secret::new("short-but-not-default");
     refused(&short_token, "internal.token must be at least 32 bytes");
     let mut local_oidc = production();
-    local_oidc.admin.oidc.client_secret = Secret::new(super::LOCAL_OIDC_CLIENT_SECRET);
+    local_oidc.admin.oidc.client_secret = Secret::new(yujie_admin::LOCAL_OIDC_CLIENT_SECRET);
     refused(&local_oidc, "admin.oidc.client_secret still has its local default");
     local_oidc.admin.oidc.issuer = String::new();
     refused(&local_oidc, "admin.oidc.issuer must be the company identity provider's https URL");
@@ -101,13 +166,13 @@ fn production_fails_closed_on_weak_trust_settings() {
         unencrypted.wechat.message_mode = mode;
         refused(&unencrypted, "wechat.message_mode must be `safe`");
         unencrypted.wechat.allow_unencrypted = true;
-        unencrypted.validate().unwrap();
+        unencrypted.validate(&all()).unwrap();
     }
     let mut untrusted_header = production();
     untrusted_header.http.client_ip_header = "X-Forwarded-For".into();
     refused(&untrusted_header, "http.trusted_proxies");
     untrusted_header.http.trusted_proxies = vec!["10.0.0.0/8".parse().unwrap()];
-    untrusted_header.validate().unwrap();
+    untrusted_header.validate(&all()).unwrap();
 }
 
 #[test]
@@ -126,17 +191,17 @@ fn local_mode_binds_loopback_only_unless_told() {
     exposed.staff.bind = "[::]:8081".into();
     refused(&exposed, "staff.bind");
     exposed.staff.bind = "localhost:8081".into();
-    exposed.validate().unwrap();
+    exposed.validate(&all()).unwrap();
     exposed.public.bind = "0.0.0.0:8080".into();
     exposed.allow_public_bind = true;
-    exposed.validate().unwrap();
+    exposed.validate(&all()).unwrap();
 }
 
 #[test]
 fn debug_output_redacts_secrets() {
     let printed = format!("{:?}", Config::default());
     assert!(!printed.contains(local_defaults::JWT_SECRET));
-    assert!(!printed.contains(local_defaults::WECHAT_APP_SECRET));
+    assert!(!printed.contains(yujie_identity::config::local_defaults::WECHAT_APP_SECRET));
     assert!(!printed.contains("data/yujie.db"), "the database URL may hold a password");
 }
 
@@ -208,7 +273,8 @@ fn the_production_template_starts_with_secrets_from_the_environment() {
         ] {
             jail.set_env(key, value);
         }
-        Config::load(Some(&path)).map_err(|error| error.to_string())?;
+        let config = Config::load(Some(&path)).map_err(|error| error.to_string())?;
+        config.validate(&all()).map_err(|error| error.to_string())?;
         Ok(())
     });
 }

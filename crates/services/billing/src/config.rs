@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::Secret;
+use yujie_kernel::{config::PlatformConfig, Mode, Secret};
 
 /// The APIv3 key of local mode; production refuses it.
 pub const LOCAL_WECHATPAY_API_V3_KEY: &str = "local0only0apiv3key0not0for0prod";
@@ -136,8 +136,8 @@ impl BillingConfig {
         self.plans.iter().find(|plan| plan.id == id)
     }
 
-    /// Problems in any mode.
-    pub(super) fn problems(&self, problems: &mut Vec<String>) {
+    /// What this section gets wrong, in any mode and then in production.
+    pub fn problems(&self, platform: &PlatformConfig, problems: &mut Vec<String>) {
         if self.plans.is_empty() {
             problems.push("billing.plans must list at least one plan".into());
         }
@@ -152,10 +152,18 @@ impl BillingConfig {
         if self.wechatpay.api_v3_key.expose().len() != 32 {
             problems.push("billing.wechatpay.api_v3_key must be 32 bytes".into());
         }
+        if platform.mode == Mode::Production {
+            self.production_problems(problems);
+            let derived_notify = self.wechatpay.notify_url.is_empty() || self.alipay.notify_url.is_empty();
+            if derived_notify && !platform.public.base_url.starts_with("https://") {
+                problems
+                    .push("public.base_url must be an https URL when billing notify URLs are derived from it".into());
+            }
+        }
     }
 
     /// What production refuses: local defaults, missing keys, plain-HTTP notify URLs.
-    pub(super) fn production_problems(&self, problems: &mut Vec<String>) {
+    fn production_problems(&self, problems: &mut Vec<String>) {
         let wechatpay = &self.wechatpay;
         let alipay = &self.alipay;
         let mut require = |name: &str, value: &str, local: &str| {

@@ -3,8 +3,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::STANDIN_PATH;
-use crate::Secret;
+use yujie_kernel::{
+    config::{PlatformConfig, STANDIN_PATH},
+    Mode, Secret,
+};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -74,6 +76,22 @@ impl OidcConfig {
             format!("{}/staff/admin/auth/callback", staff_base_url.trim_end_matches('/'))
         } else {
             self.redirect_url.clone()
+        }
+    }
+}
+
+impl AdminConfig {
+    /// What production refuses: the local client secret, an identity provider not on https.
+    pub fn problems(&self, platform: &PlatformConfig, problems: &mut Vec<String>) {
+        if platform.mode != Mode::Production {
+            return;
+        }
+        let secret = self.oidc.client_secret.expose();
+        if secret.is_empty() || secret == LOCAL_OIDC_CLIENT_SECRET {
+            problems.push("admin.oidc.client_secret still has its local default or is empty; set a real secret".into());
+        }
+        if !self.oidc.issuer.starts_with("https://") {
+            problems.push("admin.oidc.issuer must be the company identity provider's https URL".into());
         }
     }
 }

@@ -2,8 +2,18 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::local_defaults;
-use crate::Secret;
+use yujie_kernel::{config::PlatformConfig, Mode, Secret};
+
+/// Values of the local-mode defaults; production refuses to start while one is in force.
+pub mod local_defaults {
+    pub const DIFY_DATASET_KEY: &str = "local-only-dify-dataset-key";
+    pub const DIFY_APP_KEY: &str = "local-only-dify-app-key";
+    pub const VOICE_APP_ID: &str = "localrtcapp0001";
+    pub const VOICE_ACCESS_KEY_ID: &str = "AKLTlocalstandin";
+    pub const VOICE_SECRET_ACCESS_KEY: &str = "local-only-rtc-secret-access-key";
+    pub const VOICE_APP_KEY: &str = "local-only-rtc-app-key";
+    pub const VOICE_CALLBACK_SECRET: &str = "local-only-rtc-callback-secret";
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -132,7 +142,8 @@ impl Default for VoiceConfig {
 }
 
 impl CompanionConfig {
-    pub(super) fn problems(&self, problems: &mut Vec<String>) {
+    /// What this section gets wrong, in any mode and then in production.
+    pub fn problems(&self, platform: &PlatformConfig, problems: &mut Vec<String>) {
         if self.daily_messages == 0 && self.member_daily_messages == 0 {
             problems.push("companion.daily_messages and member_daily_messages cannot both be 0".into());
         }
@@ -146,9 +157,12 @@ impl CompanionConfig {
                 "companion.openai.base_url and companion.openai.model are required for provider = \"openai\"".into(),
             );
         }
+        if platform.mode == Mode::Production {
+            self.production_problems(problems);
+        }
     }
 
-    pub(super) fn production_problems(&self, problems: &mut Vec<String>) {
+    fn production_problems(&self, problems: &mut Vec<String>) {
         use local_defaults as d;
         if self.provider == ProviderKind::Local {
             problems.push("companion.provider = \"local\" is the stand-in; choose dify or openai in production".into());
