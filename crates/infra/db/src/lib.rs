@@ -17,7 +17,7 @@ use anyhow::Context as _;
 use sqlx::{
     any::{AnyConnectOptions, AnyPoolOptions},
     migrate::Migrator,
-    AnyPool, Executor as _,
+    AnyPool, Connection as _, Executor as _,
 };
 
 pub use sqlx;
@@ -36,6 +36,10 @@ pub struct Migrations {
     pub sqlite: Migrator,
     pub mysql: Migrator,
 }
+
+/// How long a connection that passed its release check is trusted without another.
+/// (HikariCP's `aliveBypassWindowMs` is the same idea, at 500 ms.)
+const RECENTLY_CHECKED: Duration = Duration::from_millis(500);
 
 #[derive(Clone)]
 pub struct Db {
@@ -56,6 +60,19 @@ impl Db {
         let pool = AnyPoolOptions::new()
             .max_connections(max_connections)
             .acquire_timeout(acquire_timeout)
+            // sqlx pings every connection it takes back, and by default again before
+            // handing it out: on MariaDB, three round trips per statement. A connection
+            // back for less than `RECENTLY_CHECKED` is handed out as it is; an older one
+            // is still pinged first, and replaced if it broke while idle (a restart).
+            .test_before_acquire(false)
+            .before_acquire(|connection, meta| {
+                Box::pin(async move {
+                    if meta.idle_for < RECENTLY_CHECKED {
+                        return Ok(true);
+                    }
+                    Ok(connection.ping().await.is_ok())
+                })
+            })
             .after_connect(move |connection, _| {
                 Box::pin(async move {
                     let setup = match backend {
@@ -169,7 +186,6 @@ pub fn is_retryable_conflict(error: &sqlx::Error) -> bool {
 /// Creates a fresh, uniquely named database on a MySQL server and returns its URL.
 /// Each test gets its own, so tests never share state.
 pub async fn create_mysql_database(server_url: &str, name: &str) -> anyhow::Result<String> {
-    use sqlx::Connection as _;
     sqlx::any::install_default_drivers();
     let mut connection = sqlx::AnyConnection::connect(server_url).await?;
     sqlx::query(&format!("CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin"))

@@ -2,7 +2,6 @@
 //! (admins); and the audit log. Each action is audited with its reason and the state before and
 //! after; content and identity do the work through their internal APIs.
 
-use crate::error::AdminError;
 use axum::{
     extract::{Path, Query, State},
     Json,
@@ -16,6 +15,7 @@ use yujie_kernel::{
     ApiResult,
 };
 
+use crate::error::AdminError;
 use crate::{
     audit::{self, Action, AuditEntry, AuditQuery},
     peers::{decode, encoded},

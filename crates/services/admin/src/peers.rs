@@ -3,11 +3,12 @@
 //! this process's own staff listener at its bound address when empty). Their refusals (a 409, a 404, a 422)
 //! reach the moderator as they are.
 
-use crate::error::{AdminError, Result};
 use reqwest::Method;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use yujie_kernel::{ErrorCode, Platform};
+
+use crate::error::{AdminError, Result};
 
 /// `text` as one path segment or query value of a peer URL: every byte but RFC 3986's
 /// unreserved characters percent-encoded (so a space is `%20` and `+` stays a plus).

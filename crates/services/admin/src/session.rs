@@ -2,11 +2,11 @@
 //! server-side with its role and its CSRF token; idle and absolute timeouts from config.
 //! Every state-changing request must carry the session's CSRF token in `X-CSRF-Token`.
 
-use crate::error::AdminError;
 use axum::{extract::FromRequestParts, http::request::Parts};
 use sha2::{Digest as _, Sha256};
 use yujie_kernel::{ApiError, ApiResult};
 
+use crate::error::AdminError;
 use crate::{roles::Role, Admin};
 
 pub const COOKIE: &str = "yujie_staff";

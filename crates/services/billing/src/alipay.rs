@@ -3,12 +3,12 @@
 
 use std::collections::BTreeMap;
 
-use crate::config::AlipayConfig;
 use anyhow::{anyhow, bail, Context as _};
 use serde::Deserialize;
 use serde_json::{json, value::RawValue, Value};
 use yujie_kernel::{clock::shanghai, upstream::Upstream, Clock};
 
+use crate::config::AlipayConfig;
 use crate::{
     crypto::{RsaSigner, RsaVerifier},
     domain::Fen,

@@ -7,7 +7,6 @@
 //! paid, unfulfilled order that the worker retries; the grant key makes the retry (and
 //! any concurrent or replayed notification) extend nothing twice.
 
-use crate::error::{BillingError, Result};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -20,6 +19,7 @@ use yujie_kernel::{
     wait::Polled,
 };
 
+use crate::error::{BillingError, Result};
 use crate::{
     domain::{Channel, Fen, OrderState},
     store::{NewOrder, OrderRow},

@@ -3,13 +3,13 @@
 
 use std::collections::HashMap;
 
-use crate::config::WechatPayConfig;
 use anyhow::{anyhow, bail, Context as _};
 use axum::http::HeaderMap;
 use serde::Deserialize;
 use serde_json::json;
 use yujie_kernel::{ids::random_hex, upstream::Upstream, Clock, Secret};
 
+use crate::config::WechatPayConfig;
 use crate::{
     crypto::{aes_gcm_decrypt, RsaSigner, RsaVerifier},
     domain::Fen,

@@ -5,7 +5,6 @@
 //! request and stores what had arrived as a `partial` reply. A provider failure before
 //! the first token gives the message back to the quota.
 
-use crate::error::{CompanionError, Result};
 use std::time::Instant;
 
 use futures::StreamExt as _;
@@ -20,6 +19,7 @@ use yujie_kernel::{
     ApiError,
 };
 
+use crate::error::{CompanionError, Result};
 use crate::{
     character::{character_card, fit_history, role_of},
     provider::{ChatEvent, ChatRequest, ProviderError, Turn},

@@ -5,16 +5,16 @@
 //! across instances. Voice seconds are always in SQL: a call ends in one transaction
 //! that accounts its seconds (see `store::calls`).
 
-use crate::error::{CompanionError, QuotaKind, QuotaRefusal, Result};
 use std::time::Duration;
 
-use crate::config::CompanionConfig;
 use chrono::{DateTime, NaiveTime, TimeZone as _, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 use yujie_kernel::{auth::CurrentUser, clock::shanghai, Clock};
 use yujie_kv::SharedKv;
 
+use crate::config::CompanionConfig;
+use crate::error::{CompanionError, QuotaKind, QuotaRefusal, Result};
 use crate::store::{CompanionStore, UsageKind};
 
 /// Message counters live two days in Redis, past any clock skew around midnight.

@@ -1,7 +1,6 @@
 //! Two-level comments, as on Bilibili or Weibo: top-level comments hold threads, and a
 //! reply to a reply stays in the same thread, marked 「回复 @nickname」.
 
-use crate::error::{ContentError, Result};
 use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
@@ -9,6 +8,7 @@ use utoipa::ToSchema;
 use yujie_identity::UserBrief;
 use yujie_kernel::{auth::CurrentUser, clock::millis_to_datetime, ids::new_id, safety::Place};
 
+use crate::error::{ContentError, Result};
 use crate::{
     cursor::{decode_cursor, into_page},
     domain::{CommentText, ReactionValue},

@@ -1,7 +1,8 @@
 //! Opaque keyset cursors: the sort key and id of the last item of a page.
 
-use crate::error::{ContentError, Result};
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine as _};
+
+use crate::error::{ContentError, Result};
 
 pub fn encode_cursor(key: i64, id: &str) -> String {
     URL_SAFE_NO_PAD.encode(format!("{key}:{id}"))

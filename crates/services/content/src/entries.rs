@@ -1,9 +1,9 @@
 //! Experiences, achievements and works: added by anyone signed in, changed only by
 //! their author.
 
-use crate::error::{ContentError, Result};
 use yujie_kernel::{ids::new_id, safety::Place};
 
+use crate::error::{ContentError, Result};
 use crate::{
     domain::{EntryFields, EntryInput},
     moderation::ItemKind,

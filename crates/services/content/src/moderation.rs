@@ -1,11 +1,11 @@
 //! Staff removal and restore of persona items, and the change feed the companion reads.
 //! Reports (part 2) point at the same `(kind, id)` pairs.
 
-use crate::error::{ContentError, Result};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use yujie_kernel::{clock::millis_to_datetime, ApiError};
 
+use crate::error::{ContentError, Result};
 use crate::{
     posts::post_payload,
     store::{Change, ChangeAction, CommentRow, ENTRY_WEIGHT, PHOTO_WEIGHT, POST_WEIGHT},

@@ -1,6 +1,5 @@
 //! Creating, editing, reading, listing and searching personas.
 
-use crate::error::{ContentError, Result};
 use std::collections::HashMap;
 
 use serde::Deserialize;
@@ -8,6 +7,7 @@ use serde_json::json;
 use utoipa::ToSchema;
 use yujie_kernel::{clock::millis_to_datetime, ids::new_id, safety::Place, ApiError};
 
+use crate::error::{ContentError, Result};
 use crate::{
     cursor::{decode_cursor, into_page},
     domain::{normalize, search_grams, Aliases, PersonaName, Section},

@@ -1,10 +1,10 @@
 //! Persona photos: checked, re-encoded without EXIF, stored in three sizes.
 
-use crate::error::{ContentError, Result};
 use std::collections::BTreeMap;
 
 use yujie_kernel::{http::render_image, ids::new_id, ApiError};
 
+use crate::error::{ContentError, Result};
 use crate::{
     moderation::ItemKind,
     store::{Change, ChangeAction, PhotoRow, PHOTO_WEIGHT},

@@ -1,6 +1,5 @@
 //! Members' posts about a persona's events, and the feeds that list them.
 
-use crate::error::{ContentError, Result};
 use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
@@ -9,6 +8,7 @@ use yujie_kernel::{
     auth::CurrentUser, clock::millis_to_datetime, http::render_image, ids::new_id, safety::Place, ApiError,
 };
 
+use crate::error::{ContentError, Result};
 use crate::{
     cursor::{decode_cursor, into_page},
     domain::{EventDate, PostText, PostTitle, ReactionValue},

@@ -2,13 +2,13 @@
 //! switches it; setting the same one again takes it back. The row and the counters move
 //! in one transaction, so counts always equal the rows.
 
-use crate::error::{ContentError, Result};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use yujie_kernel::auth::CurrentUser;
 
 use yujie_db::is_retryable_conflict;
 
+use crate::error::{ContentError, Result};
 use crate::{
     domain::ReactionValue,
     store::{CommentRow, Counted, CounterDelta, Toggle},

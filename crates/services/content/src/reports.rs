@@ -1,7 +1,6 @@
 //! 举报: one open report per user per item, each keeping a snapshot of the content as
 //! reported, counted per item for the staff queue.
 
-use crate::error::{ContentError, Result};
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
@@ -9,6 +8,7 @@ use utoipa::ToSchema;
 use yujie_identity::UserBrief;
 use yujie_kernel::{auth::CurrentUser, clock::millis_to_datetime, ids::new_id, safety::Place, ApiError};
 
+use crate::error::{ContentError, Result};
 use crate::{
     domain::{optional_text, ReportReason},
     moderation::ItemKind,

@@ -2,12 +2,12 @@
 //! sensitive-word filter before it is stored. A review word stores the item, hides it
 //! pending review (a removal staff can restore) and queues it for staff as if reported.
 
-use crate::error::Result;
 use yujie_kernel::{
     ids::new_id,
     safety::{Category, Place},
 };
 
+use crate::error::Result;
 use crate::{moderation::ItemKind, store::ReportRow, Content};
 
 /// Who files the reports the filter raises.

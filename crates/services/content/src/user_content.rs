@@ -1,11 +1,11 @@
 //! Moderation by author: list everything a user wrote, or remove (and restore) all of
 //! it at once, as staff do with a ban for abuse.
 
-use crate::error::Result;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use yujie_kernel::clock::millis_to_datetime;
 
+use crate::error::Result;
 use crate::{moderation::ItemKind, Content};
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]

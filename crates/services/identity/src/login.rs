@@ -1,14 +1,14 @@
 //! Sign-in by WeChat QR: create an attempt, accept the scan pushed to the callback,
 //! and complete the attempt for the browser that waits on it.
 
-use crate::config::WechatMessageMode;
-use crate::error::{IdentityError, Result};
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use yujie_kernel::{auth::banned_error, clock::millis_to_datetime, ids::random_hex, wait::Polled, ApiError};
 
+use crate::config::WechatMessageMode;
+use crate::error::{IdentityError, Result};
 use crate::{
     sessions::TokenPair,
     store::{AttemptRow, AttemptStatus, ScanOutcome},

@@ -1,11 +1,11 @@
 //! The user's own profile: WeChat no longer shares nicknames or avatars, so users pick
 //! their own. Avatars go through the image checks before they are stored.
 
-use crate::error::{IdentityError, Result};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use yujie_kernel::{clock::millis_to_datetime, http::render_image, ids::new_id, safety::Place, ApiError};
 
+use crate::error::{IdentityError, Result};
 use crate::{domain::Nickname, store::UserRow, Identity};
 
 /// The signed-in user's own view of their account.

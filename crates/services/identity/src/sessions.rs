@@ -2,7 +2,6 @@
 //! Each refresh token works once; presenting a used one means it was stolen or
 //! replayed, so the whole family (the session) is revoked.
 
-use crate::error::{IdentityError, Result};
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
@@ -13,6 +12,7 @@ use yujie_kernel::{
     ids::{random_hex, sha256_hex},
 };
 
+use crate::error::{IdentityError, Result};
 use crate::{profile::Me, store::UserRow, Identity};
 
 /// What a completed sign-in or a refresh returns.

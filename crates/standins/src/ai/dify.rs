@@ -3,7 +3,6 @@
 
 use std::{convert::Infallible, sync::Arc, time::Duration};
 
-use crate::DifyAccount;
 use axum::{
     extract::{Path, Query, State},
     http::{HeaderMap, StatusCode},
@@ -24,6 +23,7 @@ use super::{
     dataset::{Datasets, Document},
     Observed, Shared,
 };
+use crate::DifyAccount;
 
 /// How the answer is cut for streaming, and the pause between pieces.
 const CHUNK_CHARS: usize = 4;

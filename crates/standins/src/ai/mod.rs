@@ -8,9 +8,10 @@ mod dataset;
 mod dify;
 mod rtc;
 
-use crate::Accounts;
 use axum::{routing::get, Json, Router};
 use yujie_kernel::Platform;
+
+use crate::Accounts;
 
 /// What the stand-in saw, for tests and for a look in local mode
 /// (`GET /_standin/ai/state`).

@@ -2,7 +2,6 @@
 //! answers it, with its request signature checked, and the provider's signed callback
 //! sent on request (`POST /_standin/ai/rtc/simulate-stop`), as when the agent ends.
 
-use crate::RtcAccount;
 use axum::{
     body::Bytes,
     extract::{Query, State},
@@ -16,6 +15,7 @@ use serde_json::{json, Value};
 use yujie_kernel::{ids::new_id, Platform};
 
 use super::{Observed, Shared};
+use crate::RtcAccount;
 
 #[derive(Clone)]
 struct Rtc {

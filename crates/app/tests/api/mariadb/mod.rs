@@ -9,6 +9,7 @@ mod change_feed;
 mod companion;
 mod db_outage;
 mod multi_instance;
+mod pool;
 mod safety;
 mod split_mode;
 mod storage_outage;

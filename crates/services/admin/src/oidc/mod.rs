@@ -12,9 +12,9 @@ use sha2::{Digest as _, Sha256};
 use tokio::sync::RwLock;
 use yujie_kernel::{ids::random_hex, Secret};
 
-use crate::config::OidcConfig;
-
 use token::{Expected, Jwks};
+
+use crate::config::OidcConfig;
 pub use token::{IdClaims, TokenError};
 
 /// The provider's endpoints, from its discovery document.

@@ -6,7 +6,6 @@
 //! `<persona id>/<our key>`, and the chat app filters retrieval by the `persona_id`
 //! input (docs/companion.md says why one dataset rather than one per persona).
 
-use crate::config::DifyConfig;
 use futures::StreamExt as _;
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -15,6 +14,7 @@ use yujie_kernel::{upstream::Upstream, Secret};
 use super::{
     send, sse, Chat, ChatEvent, ChatRequest, ChatStream, Knowledge, KnowledgeDoc, ProviderError, ProviderResult, Usage,
 };
+use crate::config::DifyConfig;
 
 pub struct Dify {
     base: String,

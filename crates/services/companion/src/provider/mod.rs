@@ -8,13 +8,14 @@ pub mod sse;
 
 use std::sync::Arc;
 
-use crate::config::{CompanionConfig, ProviderKind};
 use futures::stream::BoxStream;
 use yujie_kernel::{
     config::STANDIN_PATH,
     upstream::{Upstream, UpstreamError},
     Platform,
 };
+
+use crate::config::{CompanionConfig, ProviderKind};
 
 /// A provider call that failed; the chat relays it as `upstream_failed`.
 #[derive(Debug, thiserror::Error)]

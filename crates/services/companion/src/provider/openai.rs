@@ -4,7 +4,6 @@
 
 use std::collections::HashMap;
 
-use crate::config::OpenaiConfig;
 use futures::StreamExt as _;
 use serde_json::{json, Value};
 use sqlx::Row as _;
@@ -15,6 +14,7 @@ use super::{
     send, sse, Chat, ChatEvent, ChatRequest, ChatStream, Knowledge, KnowledgeDoc, ProviderError, ProviderResult, Role,
     Usage,
 };
+use crate::config::OpenaiConfig;
 
 /// A passage is at most this many characters.
 const PASSAGE_CHARS: usize = 240;

@@ -1,10 +1,10 @@
 //! The RTC conversational-AI OpenAPI: `StartVoiceChat` and `StopVoiceChat`, signed.
 
-use crate::config::VoiceConfig;
 use serde_json::{json, Value};
 use yujie_kernel::{upstream::Upstream, Clock, Secret};
 
 use super::signing::{sign, Request};
+use crate::config::VoiceConfig;
 use crate::provider::{send, ProviderError, ProviderResult};
 
 const VERSION: &str = "2024-12-01";

@@ -10,7 +10,6 @@ pub mod callback;
 pub mod signing;
 pub mod token;
 
-use crate::error::{CompanionError, QuotaKind, QuotaRefusal, Result};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -19,6 +18,7 @@ use utoipa::ToSchema;
 use yujie_kernel::{auth::CurrentUser, clock::millis_to_datetime, ids::new_id};
 
 use self::{api::VoiceAgent, token::AccessToken};
+use crate::error::{CompanionError, QuotaKind, QuotaRefusal, Result};
 use crate::{character::character_card, quota::quota_day, store::CallRow, Companion};
 
 /// How often the worker looks for calls past their deadline or heartbeat.
