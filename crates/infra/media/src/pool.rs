@@ -55,6 +55,7 @@ impl Drop for Waiting<'_> {
 
 impl ImagePool {
     pub fn new(image: ImageLimits, pool: PoolLimits) -> Self {
+        keep_big_buffers_out_of_the_heap();
         Self { permits: Arc::new(Semaphore::new(pool.concurrent.max(1))), waiting: Arc::default(), pool, image }
     }
 
@@ -106,6 +107,28 @@ fn release_freed_memory() {
 
 #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
 fn release_freed_memory() {}
+
+/// Allocations of this size or more get their own mapping, returned to the OS when freed.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+const OWN_MAPPING_FROM: libc::c_int = 4 << 20;
+
+/// Fixes glibc's mmap threshold. Left dynamic, it grows to 32 MiB after the first large
+/// free, and from then on the scaled copies and row buffers of a decode (a few MiB up to
+/// 32 MiB each) land in the arenas of whichever blocking thread ran it, where a burst's
+/// worth stays resident until a trim happens to run after the last of them is freed.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+#[allow(unsafe_code)]
+fn keep_big_buffers_out_of_the_heap() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    // SAFETY: `mallopt` only changes a tuning parameter of glibc's allocator; it takes no
+    // pointers, and setting the threshold at any time affects only later allocations.
+    ONCE.call_once(|| unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, OWN_MAPPING_FROM);
+    });
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn keep_big_buffers_out_of_the_heap() {}
 
 #[cfg(test)]
 mod tests {
