@@ -158,7 +158,7 @@ sleep 1.1
 counts=$(curl -sf "$api/api/v1/posts/$toggled" | python3 -c 'import json,sys; p=json.load(sys.stdin); print(p["like_count"], p["dislike_count"])')
 rows_sql="SELECT COALESCE(SUM(value = 1), 0), COALESCE(SUM(value = -1), 0) FROM reactions WHERE target_kind = 'post' AND target_id = '$toggled'"
 if [ "$backend" = sqlite ]; then rows=$(sqlite3 -separator ' ' "$work/bench.db" "$rows_sql"); else rows=$(mariadb "${mysql_args[@]}" -N -B "$db" -e "$rows_sql" | tr '\t' ' '); fi
-# The seed gives post i i % 50 likes and i % 3 dislikes without rows.
+# The seed gives post i i % 50 likes and i % 3 dislikes without rows (its other likes have rows).
 exact=$(python3 -c 'import sys; c, r = sys.argv[1].split(), sys.argv[2].split(); print("exact" if [int(c[0]), int(c[1])] == [40000 % 50 + int(r[0]), 40000 % 3 + int(r[1])] else "NOT exact")' "$counts" "$rows")
 {
   echo

@@ -5,8 +5,9 @@
 //! on each side, the database's work per statement), not the rows. So at most
 //! [`STATEMENTS`] lookup statements of a kind run at once; the lookups that arrive while
 //! they run wait and go together, oldest first, in the next statement: every viewer's
-//! reaction to every target asked for (`target_id IN (…) AND user_id IN (…)`, at most
-//! [`PAIRS_PER_STATEMENT`] pairs), each viewer's answer then cut to the ids it asked for.
+//! reactions to the span of target ids asked for (one range per viewer, see
+//! [`ContentStore::reactions_of_users`]; at most [`PAIRS_PER_STATEMENT`] (viewer, target)
+//! pairs asked for), each viewer's answer then cut to the ids it asked for.
 //! An idle server runs each lookup at once, alone. A statement runs in its own task, so a
 //! reader who leaves does not cancel the others' answers.
 
@@ -221,6 +222,42 @@ mod tests {
             assert_eq!(answer, expected, "user {user} asking for {posts:?}");
         }
         assert!(lookups.queue().is_empty());
+        let _ = std::fs::remove_file(path);
+    }
+
+    #[tokio::test]
+    async fn a_user_with_more_reactions_in_the_span_than_a_range_may_read_still_gets_exact_answers() {
+        let (db, path) = database().await;
+        let many = crate::store::SPAN_ROWS_PER_USER * 2 + 10;
+        // "heavy" liked every post p0000..; "light" disliked two of them.
+        let mut rows: Vec<(String, &str, i64)> = (0..many).map(|n| (format!("p{n:04}"), "heavy", 1)).collect();
+        rows.extend([("p0003".to_owned(), "light", -1), ("p0400".to_owned(), "light", -1)]);
+        for (post, user, value) in rows {
+            sqlx::query("INSERT INTO reactions (target_kind, target_id, user_id, value, created_at) VALUES ('post', ?, ?, ?, 0)")
+                .bind(post)
+                .bind(user)
+                .bind(value)
+                .execute(db.pool())
+                .await
+                .unwrap();
+        }
+        let store = ContentStore::new(db);
+        let page = ["p0003", "p0200", "p0400", "p9999"];
+        let mut answer = store.reactions_of_users("post", &["heavy", "light"], &page).await.unwrap();
+        answer.sort();
+        let expected: Vec<(String, String, i64)> = [
+            ("heavy", "p0003", 1),
+            ("heavy", "p0200", 1),
+            ("heavy", "p0400", 1),
+            ("light", "p0003", -1),
+            ("light", "p0400", -1),
+        ]
+        .iter()
+        .map(|&(user, post, value)| (user.to_owned(), post.to_owned(), value))
+        .collect();
+        assert_eq!(answer, expected, "both users' reactions, past the span's row limit");
+        let answer = store.reactions_of_users("post", &["light"], &page).await.unwrap();
+        assert_eq!(answer.len(), 2, "a light user alone is answered from the span: {answer:?}");
         let _ = std::fs::remove_file(path);
     }
 

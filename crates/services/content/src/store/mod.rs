@@ -26,6 +26,8 @@ pub use personas::{PersonaRow, PersonaSort};
 pub use photos::PhotoRow;
 pub use posts::{FeedScope, FeedSort, PostRow};
 pub use reactions::Toggle;
+#[cfg(test)]
+pub(crate) use reactions::SPAN_ROWS_PER_USER;
 pub use reports::{QueueFilter, ReportRow};
 
 /// How much each live contribution adds to a persona's popularity.

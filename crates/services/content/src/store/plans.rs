@@ -8,7 +8,7 @@ use yujie_db::{Backend, Db};
 
 use super::{
     posts::{feed_sql, FeedScope, FeedSort},
-    reactions::users_reactions_sql,
+    reactions::{users_reactions_sql, users_span_sql},
 };
 
 /// The shape that made MariaDB drive from `personas` and sort every post: many personas,
@@ -89,6 +89,40 @@ enum Bind {
 /// table on MariaDB), reactions read by kind alone, or a sort. (MariaDB reports a sort on the first table of the join
 /// order, whichever that is.)
 async fn plan_problems(db: &Db, sql: &str, binds: &[Bind]) -> Vec<String> {
+    let mut problems = Vec::new();
+    for line in plan(db, sql, binds).await {
+        match line {
+            PlanLine::MySql { table, access, key, extra } => {
+                let sorts = extra.as_deref().is_some_and(|e| e.contains("filesort") || e.contains("temporary"));
+                // The reactions' key is (kind, target, user): reading it by kind alone reads
+                // every reaction of the kind.
+                let by_kind_only = table.as_deref() == Some("reactions")
+                    && access.as_deref() == Some("ref")
+                    && key.as_deref() == Some("PRIMARY");
+                if access.as_deref() == Some("ALL") || sorts || by_kind_only {
+                    problems.push(format!("table={table:?} type={access:?} key={key:?} extra={extra:?}"));
+                }
+            }
+            PlanLine::Sqlite(detail) => {
+                let scans = ["SCAN posts", "SCAN reactions"].iter().any(|scan| detail.starts_with(scan));
+                let by_user = detail.contains("reactions_by_user (user_id=? AND target_kind=?");
+                let by_kind_only = detail.contains("reactions") && !detail.contains("target_id=?") && !by_user;
+                if (scans && !detail.contains("USING INDEX")) || by_kind_only || detail.contains("TEMP B-TREE") {
+                    problems.push(detail);
+                }
+            }
+        }
+    }
+    problems
+}
+
+enum PlanLine {
+    MySql { table: Option<String>, access: Option<String>, key: Option<String>, extra: Option<String> },
+    Sqlite(String),
+}
+
+/// What the database says it will do for `sql`.
+async fn plan(db: &Db, sql: &str, binds: &[Bind]) -> Vec<PlanLine> {
     let explain = match db.backend() {
         Backend::MySql => format!("EXPLAIN {sql}"),
         Backend::Sqlite => format!("EXPLAIN QUERY PLAN {sql}"),
@@ -101,32 +135,27 @@ async fn plan_problems(db: &Db, sql: &str, binds: &[Bind]) -> Vec<String> {
         };
     }
     let rows = query.fetch_all(db.pool()).await.unwrap();
-    let mut problems = Vec::new();
-    for row in rows {
-        match db.backend() {
-            Backend::MySql => {
-                let table: Option<String> = row.try_get("table").ok();
-                let access: Option<String> = row.try_get("type").ok();
-                let extra: Option<String> = row.try_get("Extra").ok();
-                let sorts = extra.as_deref().is_some_and(|e| e.contains("filesort") || e.contains("temporary"));
-                // The reactions' key is (kind, target, user): reading it by kind alone reads
-                // every reaction of the kind.
-                let by_kind_only = table.as_deref() == Some("reactions") && access.as_deref() == Some("ref");
-                if access.as_deref() == Some("ALL") || sorts || by_kind_only {
-                    problems.push(format!("table={table:?} type={access:?} extra={extra:?}"));
-                }
-            }
-            Backend::Sqlite => {
-                let detail: String = row.try_get("detail").unwrap();
-                let scans = ["SCAN posts", "SCAN reactions"].iter().any(|scan| detail.starts_with(scan));
-                let by_kind_only = detail.contains("reactions") && !detail.contains("target_id=?");
-                if (scans && !detail.contains("USING INDEX")) || by_kind_only || detail.contains("TEMP B-TREE") {
-                    problems.push(detail);
-                }
-            }
+    rows.iter()
+        .map(|row| match db.backend() {
+            Backend::MySql => PlanLine::MySql {
+                table: row.try_get("table").ok(),
+                access: row.try_get("type").ok(),
+                key: row.try_get("key").ok(),
+                extra: row.try_get("Extra").ok(),
+            },
+            Backend::Sqlite => PlanLine::Sqlite(row.try_get("detail").unwrap()),
+        })
+        .collect()
+}
+
+/// Whether the plan reads `reactions` through `reactions_by_user` and nothing else.
+async fn reads_reactions_by_user(db: &Db, sql: &str, binds: &[Bind]) -> bool {
+    plan(db, sql, binds).await.iter().all(|line| match line {
+        PlanLine::MySql { key, access, .. } => {
+            key.as_deref() == Some("reactions_by_user") && access.as_deref() == Some("range")
         }
-    }
-    problems
+        PlanLine::Sqlite(detail) => detail.contains("COVERING INDEX reactions_by_user (user_id=? AND target_kind=?"),
+    })
 }
 
 #[tokio::test]
@@ -164,6 +193,12 @@ async fn every_list_query_walks_its_index() {
         let sql = users_reactions_sql(viewers, 40);
         let problems = plan_problems(&db, &sql, &binds).await;
         assert!(problems.is_empty(), "{viewers} viewers' reactions: {problems:?}\n{sql}");
+        let mut binds: Vec<Bind> = (0..viewers).map(|_| Bind::Text("u0042")).collect();
+        binds.extend([Bind::Text("post"), Bind::Text("post000100"), Bind::Text("post000300"), Bind::Int(200)]);
+        let sql = users_span_sql(viewers);
+        let problems = plan_problems(&db, &sql, &binds).await;
+        assert!(problems.is_empty(), "{viewers} viewers' reactions in a span: {problems:?}\n{sql}");
+        assert!(reads_reactions_by_user(&db, &sql, &binds).await, "{viewers} viewers' span, not by user:\n{sql}");
     }
     drop(db);
     if let Some((url, name)) = mysql {

@@ -94,16 +94,45 @@ impl ContentStore {
         Ok(toggle)
     }
 
-    /// These users' reactions to these targets of one kind, in one statement: (user id,
-    /// target id, stored value). Neither list is empty.
+    /// These users' reactions to these targets of one kind: (user id, target id, stored
+    /// value). Neither list is empty.
+    ///
+    /// One range per user over the ids the targets span (`reactions_by_user`) reads only
+    /// what the users reacted to in that span, usually a handful of rows: on MariaDB it
+    /// costs a third of asking for each (target, user) pair, whose optimizer plans every
+    /// pair as a range of its own. A user who reacted to more than
+    /// [`SPAN_ROWS_PER_USER`] targets on average in the span makes the batch ask for
+    /// the pairs instead, so no lookup reads an unbounded number of rows.
     pub async fn reactions_of_users(
         &self,
         kind: &str,
         user_ids: &[&str],
         target_ids: &[&str],
     ) -> sqlx::Result<Vec<(String, String, i64)>> {
-        let sql = users_reactions_sql(user_ids.len(), target_ids.len());
-        let mut query = sqlx::query(&sql).bind(kind);
+        let (Some(low), Some(high)) = (target_ids.iter().min(), target_ids.iter().max()) else {
+            return Ok(Vec::new());
+        };
+        let most = SPAN_ROWS_PER_USER * user_ids.len();
+        let span_sql = users_span_sql(user_ids.len());
+        let mut query = sqlx::query(&span_sql);
+        for user_id in user_ids {
+            query = query.bind(*user_id);
+        }
+        let rows = query.bind(kind).bind(*low).bind(*high).bind(i64::try_from(most).unwrap_or(i64::MAX));
+        let rows = rows.fetch_all(self.pool()).await?;
+        if rows.len() < most {
+            let wanted: std::collections::HashSet<&str> = target_ids.iter().copied().collect();
+            let mut found = Vec::new();
+            for row in &rows {
+                let target_id: String = row.try_get("target_id")?;
+                if wanted.contains(target_id.as_str()) {
+                    found.push((row.try_get("user_id")?, target_id, row.try_get("value")?));
+                }
+            }
+            return Ok(found);
+        }
+        let pairs_sql = users_reactions_sql(user_ids.len(), target_ids.len());
+        let mut query = sqlx::query(&pairs_sql).bind(kind);
         for target_id in target_ids {
             query = query.bind(*target_id);
         }
@@ -113,6 +142,19 @@ impl ContentStore {
         let rows = query.fetch_all(self.pool()).await?;
         rows.iter().map(|row| Ok((row.try_get("user_id")?, row.try_get("target_id")?, row.try_get("value")?))).collect()
     }
+}
+
+/// Rows a span lookup reads per user, at most, before it asks for the pairs instead.
+pub(crate) const SPAN_ROWS_PER_USER: usize = 200;
+
+/// `users` user ids, then the kind, the lowest and highest target id, and the row limit:
+/// one range of `reactions_by_user` per user.
+pub(super) fn users_span_sql(users: usize) -> String {
+    format!(
+        "SELECT user_id, target_id, value FROM reactions WHERE user_id IN ({}) AND target_kind = ? \
+         AND target_id BETWEEN ? AND ? LIMIT ?",
+        yujie_db::placeholders(users)
+    )
 }
 
 /// Kind, then `targets` target ids, then `users` user ids: both databases walk the
