@@ -47,12 +47,22 @@ else
   trap 'kill $(jobs -p) 2>/dev/null || true; mariadb -h 127.0.0.1 -u root -e "DROP DATABASE IF EXISTS '"$db"'"; rm -rf "$work"' EXIT
 fi
 
-started=$(date +%s%N)
-./target/release/yujie serve >"$work/serve.log" 2>&1 &
-serve_pid=$!
 api=http://127.0.0.1:$PORT
-for _ in $(seq 1 1000); do curl -sf "$api/healthz" >/dev/null && break; sleep 0.01; done
-cold_start_ms=$(( ($(date +%s%N) - started) / 1000000 ))
+# Spawn to the first `/healthz` 200, in ms. The first start also generates local mode's
+# payment test keys (four RSA keys, once per data folder); the cold start is a restart.
+start_serve() {
+  local started
+  started=$(date +%s%N)
+  ./target/release/yujie serve >>"$work/serve.log" 2>&1 &
+  serve_pid=$!
+  for _ in $(seq 1 1000); do curl -sf "$api/healthz" >/dev/null && break; sleep 0.01; done
+  echo $(( ($(date +%s%N) - started) / 1000000 )) >"$work/start_ms"
+}
+start_serve
+first_start_ms=$(cat "$work/start_ms")
+kill "$serve_pid"; wait "$serve_pid" 2>/dev/null || true
+start_serve
+cold_start_ms=$(cat "$work/start_ms")
 sleep 1
 idle_rss_mb=$(awk '/VmRSS/ {printf "%.1f", $2 / 1024}' "/proc/$serve_pid/status")
 
@@ -118,6 +128,7 @@ out=bench/results-$backend.md
   echo "The hot page of 20: $page_bytes."
   echo
   echo "Cold start of \`yujie serve\` (spawn to first \`/healthz\` 200, migrations applied): $cold_start_ms ms (target < 1,000);"
+  echo "the first start, which also generates the local payment test keys: $first_start_ms ms;"
   echo "idle RSS one second later: $idle_rss_mb MB (target < 50)."
   echo
   echo "| request | req/s | p50 | p99 | share of ceiling | target | met |"
