@@ -2,7 +2,7 @@
 # One command for every figure in bench/RESULTS.md:
 #   bench/run.sh [sqlite|mariadb]
 # Builds release, seeds a fresh database (sizes from bench/seed.sh: USERS, PERSONAS,
-# POSTS, COMMENTS_PER_POST), starts `yujie serve` and the ceiling server (a bare axum
+# POSTS, REACTIONS_PER_POST, COMMENTS_PER_POST), starts `yujie serve` and the ceiling server (a bare axum
 # handler serving the same page bytes from memory) on loopback, loads each with
 # `wrk -t2 -c16 -d$DURATION --latency`, then measures reaction toggles, chat and the
 # message quota (bench/chat.py), idle event streams and, on mariadb, a sign-in released
@@ -123,7 +123,7 @@ out=bench/results-$backend.md
 {
   echo "# Results on $backend ($(date -u +%Y-%m-%d), wrk -t2 -c16 -d$DURATION, $(nproc) cores)"
   echo
-  echo "Sizes: USERS=${USERS:-10000} PERSONAS=${PERSONAS:-1000} POSTS=${POSTS:-100000} COMMENTS_PER_POST=${COMMENTS_PER_POST:-2}."
+  echo "Sizes: USERS=${USERS:-10000} PERSONAS=${PERSONAS:-1000} POSTS=${POSTS:-100000} REACTIONS_PER_POST=${REACTIONS_PER_POST:-10} COMMENTS_PER_POST=${COMMENTS_PER_POST:-2}."
   echo
   echo "The hot page of 20: $page_bytes."
   echo

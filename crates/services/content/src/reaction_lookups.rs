@@ -257,7 +257,7 @@ mod tests {
         .collect();
         assert_eq!(answer, expected, "both users' reactions, past the span's row limit");
         let answer = store.reactions_of_users("post", &["light"], &page).await.unwrap();
-        assert_eq!(answer.len(), 2, "a light user alone is answered from the span: {answer:?}");
+        assert_eq!(answer.len(), 2, "the light user alone: {answer:?}");
         let _ = std::fs::remove_file(path);
     }
 
