@@ -46,6 +46,12 @@ else
   bench/seed.sh mariadb | mariadb "${mysql_args[@]}" "$db"
   trap 'kill $(jobs -p) 2>/dev/null || true; mariadb -h 127.0.0.1 -u root -e "DROP DATABASE IF EXISTS '"$db"'"; rm -rf "$work"' EXIT
 fi
+# The seed itself is checked: every comment and reaction points at a seeded post (an
+# earlier seed gave MariaDB comments decimal post ids, and its figures measured empty pages).
+orphans_sql="SELECT (SELECT COUNT(*) FROM comments c LEFT JOIN posts p ON p.id = c.post_id WHERE p.id IS NULL)
+  + (SELECT COUNT(*) FROM reactions r LEFT JOIN posts p ON p.id = r.target_id WHERE r.target_kind = 'post' AND p.id IS NULL)"
+if [ "$backend" = sqlite ]; then orphans=$(sqlite3 "$work/bench.db" "$orphans_sql"); else orphans=$(mariadb "${mysql_args[@]}" -N -B "$db" -e "$orphans_sql"); fi
+[ "$orphans" = 0 ] || { echo "the seed has $orphans comments or reactions pointing at no post" >&2; exit 1; }
 
 api=http://127.0.0.1:$PORT
 # Spawn to the first `/healthz` 200, in ms. The first start also generates local mode's
