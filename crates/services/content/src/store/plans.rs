@@ -150,12 +150,16 @@ async fn plan(db: &Db, sql: &str, binds: &[Bind]) -> Vec<PlanLine> {
 
 /// Whether the plan reads `reactions` through `reactions_by_user` and nothing else.
 async fn reads_reactions_by_user(db: &Db, sql: &str, binds: &[Bind]) -> bool {
-    plan(db, sql, binds).await.iter().all(|line| match line {
-        PlanLine::MySql { key, access, .. } => {
-            key.as_deref() == Some("reactions_by_user") && access.as_deref() == Some("range")
-        }
-        PlanLine::Sqlite(detail) => detail.contains("COVERING INDEX reactions_by_user (user_id=? AND target_kind=?"),
-    })
+    let lines = plan(db, sql, binds).await;
+    !lines.is_empty()
+        && lines.iter().all(|line| match line {
+            PlanLine::MySql { key, access, .. } => {
+                key.as_deref() == Some("reactions_by_user") && access.as_deref() == Some("range")
+            }
+            PlanLine::Sqlite(detail) => {
+                detail.contains("COVERING INDEX reactions_by_user (user_id=? AND target_kind=?")
+            }
+        })
 }
 
 #[tokio::test]
