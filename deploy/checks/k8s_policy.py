@@ -9,7 +9,8 @@ they say what we mean:
   without privilege escalation and with every capability dropped; images are pinned;
 - every Deployment has a PodDisruptionBudget, and one without a replica count has an
   HorizontalPodAutoscaler; Services and the Ingress point at what exists;
-- no Secret carries data: secrets are created by hand (deploy/k8s/README.md);
+- no Secret carries data: secrets are created by hand (deploy/k8s/README.md); each
+  Deployment mounts the Secret yujie-shared and no Secret but its own yujie-<component>;
 - the NetworkPolicies admit only: admin's staff port from the intranet CIDR (the same
   as admin-intranet's loadBalancerSourceRanges, never the base's placeholder) and the
   monitoring namespace; the other services' staff port from this app's pods and
@@ -152,6 +153,24 @@ def check_secrets(objects, report):
     for obj in objects:
         if obj["kind"] == "Secret" and (obj.get("data") or obj.get("stringData")):
             report(name_of(obj), "carries data; secrets are created by hand, never committed")
+
+
+def check_secret_volumes(objects, report):
+    for obj in objects:
+        if obj["kind"] != "Deployment":
+            continue
+        component = (obj["metadata"].get("labels") or {}).get("app.kubernetes.io/component")
+        names = set()
+        for volume in obj["spec"]["template"]["spec"].get("volumes") or []:
+            if "secret" in volume:
+                names.add(volume["secret"].get("secretName"))
+            for source in (volume.get("projected") or {}).get("sources") or []:
+                if "secret" in source:
+                    names.add(source["secret"].get("name"))
+        if "yujie-shared" not in names:
+            report(name_of(obj), "does not mount the Secret yujie-shared")
+        for name in sorted(names - {"yujie-shared", f"yujie-{component}"}):
+            report(name_of(obj), f"mounts the Secret {name}, which is not the shared one nor {component}'s own")
 
 
 def check_services(objects, report):
@@ -337,6 +356,7 @@ def main():
     report = Report()
     check_deployments(objects, report)
     check_secrets(objects, report)
+    check_secret_volumes(objects, report)
     check_services(objects, report)
     check_network_policies(objects, report)
     check_config(objects, reference, report)

@@ -116,9 +116,13 @@ expect_refused "routes refuse a public staff console and Grafana without basic a
 also_says "routes name the unauthenticated Grafana route" 'grafana outside the intranet without basic auth'
 expect_ok "consistency: commands, secrets, configs, dashboards, hosts, rollout" \
   python3 deploy/checks/swarm_stack.py consistency "$work/stack.yml" "$work/migrate.yml" .
-expect_refused "consistency refuses a migration job with other secrets that restarts" \
-  'secrets differ from the services' \
+expect_refused "consistency refuses a migration job without every shared secret that restarts" \
+  'migration job: does not mount jwt_secret' \
   python3 deploy/checks/swarm_stack.py consistency "$work/stack.yml" "$broken/migrate-missing-secret.yml" .
+expect_refused "consistency refuses a service mounting another service's secret" \
+  'content: mounts wechatpay_api_v3_key .*only billing may read' \
+  python3 deploy/checks/swarm_stack.py consistency "$broken/stack-foreign-secret.yml" "$work/migrate.yml" .
+also_says "consistency names the service that lacks its own secret" 'billing: does not mount wechatpay_api_v3_key'
 expect_ok "command: the image's CMD has the e2e tests' shape (serve --config <file>)" \
   python3 deploy/checks/swarm_stack.py command deploy/docker/Dockerfile web/e2e/server.ts "$work/stack.yml"
 expect_refused "command refuses another subcommand or flag" 'the image runs yujie run -c' \
@@ -167,23 +171,30 @@ printf 'x\n' >"$work/bad-secrets/YUJIE_AUTH__JWT-SECRET"
 expect_refused "entrypoint refuses a secret file that is not a variable name" 'not a valid variable name' \
   env ENTRYPOINT_SECRETS_DIR="$work/bad-secrets" PATH="$work/stub:$PATH" SEEN="$work/seen" sh deploy/docker/entrypoint.sh serve
 
-# The real binary through the entrypoint: the stack's secrets and environment make a
-# production config that loads (only the placeholder public keys of production.toml are
-# left for the operator).
+# The real binary through the entrypoint: each service's secrets and the stack's
+# environment make a production config for that service (only the placeholder public keys
+# of production.toml are left for the operator), and no fewer would.
 binary="${YUJIE_BINARY:-target/debug/yujie}"
 if [[ -x $binary ]]; then
   mkdir -p "$work/real"
   ln -s "$PWD/$binary" "$work/real/yujie"
-  mapfile -t stack_env < <(python3 deploy/checks/swarm_stack.py secret-fixture "$work/stack.yml" "$work/fixture")
+  # real_config SERVICE FIXTURE: check-config --only SERVICE with the secrets of FIXTURE.
   real_config() {
-    env -i PATH="$work/real:/usr/bin:/bin" ENTRYPOINT_SECRETS_DIR="$work/fixture" "${stack_env[@]}" \
-      sh deploy/docker/entrypoint.sh check-config --config config/production.toml >"$work/real.out" 2>&1 || true
+    local fixture="$work/fixture-$2" stack_env
+    mapfile -t stack_env < <(python3 deploy/checks/swarm_stack.py secret-fixture "$work/stack.yml" "$fixture" "$2")
+    env -i PATH="$work/real:/usr/bin:/bin" ENTRYPOINT_SECRETS_DIR="$fixture" "${stack_env[@]}" \
+      sh deploy/docker/entrypoint.sh check-config --only "$1" --config config/production.toml >"$work/real.out" 2>&1 || true
     cat "$work/real.out"
     grep -q '^Config {' "$work/real.out" || return 1
     ! grep -q 'invalid configuration\|unknown field\|invalid type' "$work/real.out" || return 1
     ! grep 'does not parse' "$work/real.out" | grep -qv 'platform_keys\|alipay_public_key'
   }
-  expect_ok "$binary check-config: the stack's secrets and environment satisfy mode = production" real_config
+  for service in identity content billing companion admin; do
+    expect_ok "$binary check-config --only $service: its own secrets satisfy mode = production" \
+      real_config "$service" "$service"
+  done
+  expect_refused "check-config --only billing with content's secrets is refused" 'billing\.wechatpay' \
+    real_config billing content
 else
   echo "skip  $binary is not built: the production config check through the entrypoint did not run"
 fi

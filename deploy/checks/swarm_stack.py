@@ -8,17 +8,17 @@ the stack files as `docker stack config` renders them (anchors merged, variables
         reachable only through the intranet entrypoint, and there only /staff; monitoring
         reached from outside is behind basic auth.
     swarm_stack.py consistency RENDERED_STACK RENDERED_MIGRATE REPO
-        The services' commands, secrets (the same in every service and in the migration
-        job), configs (every file exists, every dashboard is mounted), images pinned,
+        The services' commands, secrets (each service mounts the shared ones and its own
+        section's, no other service's; the migration job the shared ones only), configs (every file exists, every dashboard is mounted), images pinned,
         rollout settings, and the stack agreeing with config/production.toml.
     swarm_stack.py command DOCKERFILE SERVER_TS [RENDERED_STACK]
         The image's default command has the shape the end-to-end tests start the binary
         with (web/e2e/server.ts), and each service's command extends it.
     swarm_stack.py cmd-args DOCKERFILE
         Prints the image's CMD, one argument a line (for the entrypoint test).
-    swarm_stack.py secret-fixture RENDERED_STACK DIR
-        Writes a fake file for every secret the app services mount, with values the
-        production config accepts, and prints the services' environment as KEY=VALUE.
+    swarm_stack.py secret-fixture RENDERED_STACK DIR SERVICE
+        Writes a fake file for every secret SERVICE mounts, with values the production
+        config accepts, and prints its environment as KEY=VALUE.
 
 Exit status 0 when every check passes, 1 with one line per problem otherwise, 2 on bad
 usage. Needs PyYAML (installed with yamllint).
@@ -34,6 +34,10 @@ from pathlib import Path
 import yaml
 
 APP_SERVICES = ["identity", "content", "billing", "companion", "admin"]
+# A secret's variable prefix names the service whose config section reads it; a secret
+# under none of them is shared (databases, stores, token keys) and every process mounts it.
+SECTION_OWNERS = {"YUJIE_WECHAT__": "identity", "YUJIE_BILLING__": "billing",
+                  "YUJIE_COMPANION__": "companion", "YUJIE_ADMIN__": "admin"}
 PUBLIC_PORT = "8080"
 STAFF_PORT = "8081"
 CONFIG_PATH = "/app/config/production.toml"
@@ -259,7 +263,20 @@ def check_routes(stack_path, openapi_path):
 # --- Consistency -----------------------------------------------------------------------
 
 def app_secrets(service):
-    return sorted((s["source"], s["target"]) for s in service.get("secrets") or [])
+    return {(s["source"], s["target"]) for s in service.get("secrets") or []}
+
+
+def owner_of(target):
+    return next((owner for prefix, owner in SECTION_OWNERS.items() if target.startswith(prefix)), None)
+
+
+def secret_difference(name, mounted, wanted, problems):
+    for source, target in sorted(wanted - mounted):
+        problems.add(f"{name}: does not mount {source} ({target})")
+    for source, target in sorted(mounted - wanted):
+        owner = owner_of(target)
+        whose = f"only {owner} may read" if owner else "is not among the services' shared secrets"
+        problems.add(f"{name}: mounts {source} ({target}), which {whose}")
 
 
 def check_consistency(stack_path, migrate_path, repo):
@@ -304,26 +321,28 @@ def check_consistency(stack_path, migrate_path, repo):
                 if value != f"http://{peer}:{STAFF_PORT}" or peer not in services:
                     problems.add(f"{name}: {key}={value} is not the staff listener of service {peer}")
 
-    # One set of secrets for every app service and for the migration job.
+    # Each service: the shared secrets and its own section's. The migration job: the
+    # shared ones only (`yujie migrate` checks only the shared part).
     if present:
-        reference = app_secrets(services[present[0]])
-        for name in present[1:]:
-            if app_secrets(services[name]) != reference:
-                problems.add(f"{name}: its secrets differ from {present[0]}'s")
+        mounted = {name: app_secrets(services[name]) for name in present}
+        every = set().union(*mounted.values())
+        shared = {secret for secret in every if owner_of(secret[1]) is None}
+        for name in present:
+            wanted = shared | {secret for secret in every if owner_of(secret[1]) == name}
+            secret_difference(name, mounted[name], wanted, problems)
         job = (migrate.get("services") or {}).get("migrate") or {}
         if job.get("command") != ["migrate", "--config", CONFIG_PATH]:
             problems.add(f"migration job: command {job.get('command')} is not migrate --config {CONFIG_PATH}")
         if ((job.get("deploy") or {}).get("restart_policy") or {}).get("condition") != "none":
             problems.add("migration job: restart_policy.condition must be none (it runs once)")
-        if app_secrets(job) != reference:
-            problems.add("migration job: its secrets differ from the services'")
+        secret_difference("migration job", app_secrets(job), shared, problems)
         stack_names = {k: v.get("name") for k, v in (stack.get("secrets") or {}).items()}
         migrate_names = {k: v.get("name") for k, v in (migrate.get("secrets") or {}).items()}
-        for source, _ in reference:
+        for source, _ in sorted(shared):
             if source in migrate_names and stack_names.get(source) != migrate_names.get(source):
                 problems.add(f"secret {source}: named {stack_names.get(source)} in the stack, "
                              f"{migrate_names.get(source)} in the migration job")
-        targets = {t for _, t in reference}
+        targets = {t for _, t in every}
         for target in sorted(targets):
             if not re.fullmatch(r"YUJIE_[A-Z0-9_]+", target):
                 problems.add(f"secret target {target} is not a YUJIE_ variable name (the entrypoint's convention)")
@@ -440,9 +459,9 @@ def check_command(dockerfile, server_ts, stack_path=None):
 
 # --- Fixtures for the entrypoint test with the real binary -------------------------------
 
-def secret_fixture(stack_path, directory):
+def secret_fixture(stack_path, directory, name):
     stack = load(stack_path)
-    service = stack["services"][APP_SERVICES[0]]
+    service = stack["services"][name]
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     special = {
@@ -468,7 +487,7 @@ def main(argv):
     commands = {
         "routes": (check_routes, 2),
         "consistency": (check_consistency, 3),
-        "secret-fixture": (secret_fixture, 2),
+        "secret-fixture": (secret_fixture, 3),
     }
     if len(argv) >= 2 and argv[1] == "command" and len(argv) in (4, 5):
         return check_command(*argv[2:])

@@ -71,12 +71,14 @@ async fn main() -> anyhow::Result<()> {
         }
     };
     // Each command checks what it uses: the sections of the services it runs, or only
-    // the shared part (databases and stores) for the data commands.
+    // the shared part (databases and stores) for migrations and the data commands, so a
+    // migration job carries no service's secrets.
     let services = match &cli.command {
         Command::Serve { only } | Command::Migrate { only } | Command::CheckConfig { only } => ServiceSet::parse(only)?,
         Command::Backup { .. } | Command::Data(_) => ServiceSet::none(),
     };
-    if let Err(error) = config.validate(&services) {
+    let checked = if matches!(cli.command, Command::Migrate { .. }) { ServiceSet::none() } else { services.clone() };
+    if let Err(error) = config.validate(&checked) {
         eprintln!("yujie: {error:#}");
         std::process::exit(2);
     }

@@ -278,3 +278,29 @@ async fn a_payment_key_that_does_not_parse_stops_the_start() {
     let error = format!("{:#}", started.err().expect("the start is refused"));
     assert!(error.contains("billing.alipay.alipay_public_key does not parse"), "{error}");
 }
+
+/// A migration job in production carries only the shared secrets: `migrate` checks the
+/// shared part, while serving the same services needs their own sections' secrets.
+#[tokio::test]
+async fn migrations_in_production_need_only_the_shared_secrets() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_yujie"))
+            .args(args)
+            .env("YUJIE_MODE", "production")
+            .env("YUJIE_STANDINS__ENABLED", "false")
+            .env("YUJIE_DATABASE__URL", format!("sqlite://{}?mode=rwc", dir.path().join("yujie.db").display()))
+            .env("YUJIE_STORAGE__LOCAL_DIR", dir.path().join("objects"))
+            .env("YUJIE_AUTH__JWT_SECRET", "a-production-jwt-secret-of-32-bytes-or-more")
+            .env("YUJIE_INTERNAL__TOKEN", "a-production-internal-token-of-32-bytes-or-more")
+            .env("YUJIE_LOG__FILTER", "warn")
+            .output()
+            .unwrap()
+    };
+    let migrated = run(&["migrate"]);
+    assert!(migrated.status.success(), "{}", String::from_utf8_lossy(&migrated.stderr));
+    let serving = run(&["check-config", "--only", "identity"]);
+    let refused = String::from_utf8_lossy(&serving.stderr);
+    assert_eq!(serving.status.code(), Some(2), "{refused}");
+    assert!(refused.contains("wechat."), "{refused}");
+}
