@@ -244,6 +244,26 @@ impl From<sqlx::Error> for ApiError {
     }
 }
 
+/// A service's error enum takes the platform's failures (a database error, anything
+/// through anyhow) into its `Platform(ApiError)` variant as they came, so `?` works on
+/// them: `yujie_kernel::platform_failures!(ContentError);`.
+#[macro_export]
+macro_rules! platform_failures {
+    ($error:ty) => {
+        impl From<sqlx::Error> for $error {
+            fn from(error: sqlx::Error) -> Self {
+                Self::Platform($crate::ApiError::from(error))
+            }
+        }
+
+        impl From<anyhow::Error> for $error {
+            fn from(error: anyhow::Error) -> Self {
+                Self::Platform($crate::ApiError::from(error))
+            }
+        }
+    };
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = self.code.status();

@@ -46,11 +46,7 @@ impl AdminError {
     }
 }
 
-impl From<sqlx::Error> for AdminError {
-    fn from(error: sqlx::Error) -> Self {
-        Self::Platform(error.into())
-    }
-}
+yujie_kernel::platform_failures!(AdminError);
 
 impl From<AdminError> for ApiError {
     fn from(error: AdminError) -> Self {

@@ -27,11 +27,7 @@ impl BillingError {
     }
 }
 
-impl From<sqlx::Error> for BillingError {
-    fn from(error: sqlx::Error) -> Self {
-        Self::Platform(error.into())
-    }
-}
+yujie_kernel::platform_failures!(BillingError);
 
 impl From<BillingError> for ApiError {
     fn from(error: BillingError) -> Self {

@@ -76,17 +76,7 @@ impl QuotaRefusal {
     }
 }
 
-impl From<sqlx::Error> for CompanionError {
-    fn from(error: sqlx::Error) -> Self {
-        Self::Platform(error.into())
-    }
-}
-
-impl From<anyhow::Error> for CompanionError {
-    fn from(error: anyhow::Error) -> Self {
-        Self::Platform(error.into())
-    }
-}
+yujie_kernel::platform_failures!(CompanionError);
 
 impl From<CompanionError> for ApiError {
     fn from(error: CompanionError) -> Self {

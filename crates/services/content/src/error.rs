@@ -41,18 +41,6 @@ impl ContentError {
     }
 }
 
-impl From<sqlx::Error> for ContentError {
-    fn from(error: sqlx::Error) -> Self {
-        Self::Platform(error.into())
-    }
-}
-
-impl From<anyhow::Error> for ContentError {
-    fn from(error: anyhow::Error) -> Self {
-        Self::Platform(error.into())
-    }
-}
-
 impl ContentError {
     /// Its entry in the API's error table.
     fn code(&self) -> ErrorCode {
@@ -65,6 +53,8 @@ impl ContentError {
         }
     }
 }
+
+yujie_kernel::platform_failures!(ContentError);
 
 impl From<ContentError> for ApiError {
     fn from(error: ContentError) -> Self {

@@ -56,17 +56,7 @@ impl IdentityError {
     }
 }
 
-impl From<sqlx::Error> for IdentityError {
-    fn from(error: sqlx::Error) -> Self {
-        Self::Platform(error.into())
-    }
-}
-
-impl From<anyhow::Error> for IdentityError {
-    fn from(error: anyhow::Error) -> Self {
-        Self::Platform(error.into())
-    }
-}
+yujie_kernel::platform_failures!(IdentityError);
 
 impl From<IdentityError> for ApiError {
     fn from(error: IdentityError) -> Self {
