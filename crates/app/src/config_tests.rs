@@ -176,6 +176,18 @@ fn production_fails_closed_on_weak_trust_settings() {
 }
 
 #[test]
+fn a_key_accepted_during_a_rotation_must_be_a_real_secret() {
+    let mut rotating = production();
+    rotating.auth.accepted_jwt_secret = Secret::new("n".repeat(40));
+    rotating.internal.accepted_token = Secret::new("m".repeat(32));
+    rotating.validate(&all()).unwrap();
+    rotating.auth.accepted_jwt_secret = Secret::new("too-short");
+    refused(&rotating, "auth.accepted_jwt_secret must be empty or a real secret of at least 32 bytes");
+    rotating.internal.accepted_token = Secret::new(PlatformConfig::default().internal.token.expose());
+    refused(&rotating, "internal.accepted_token must be empty or a real secret");
+}
+
+#[test]
 fn a_rate_rule_of_zero_is_refused() {
     let mut config = Config::default();
     config.http.rate_limits.insert("post_create".into(), RateRule::new(10, 0));

@@ -16,7 +16,7 @@ use yujie_kernel::{
     auth::TokenKeys,
     http::{finish, not_found, HttpMetrics, Listener},
     safety::{self, Safety},
-    service::Worker,
+    service::{InternalTokens, Worker},
     upstream::Upstreams,
     wait::WaitSlots,
     Clock, Metrics, Platform, PlatformConfig, ServiceRoutes,
@@ -76,7 +76,8 @@ impl Application {
             .timeout(Duration::from_secs(15))
             .build()
             .context("cannot build the HTTP client")?;
-        let tokens = TokenKeys::new(&config.auth.jwt_secret, config.auth.access_ttl_secs, clock.clone());
+        let tokens = TokenKeys::new(&config.auth.jwt_secret, config.auth.access_ttl_secs, clock.clone())
+            .also_accepting(&config.auth.accepted_jwt_secret);
         let config_waits = config.http.max_waits_per_client;
         let config_images = config.media.image_pool();
         let metrics = Arc::new(Metrics::default());
@@ -178,7 +179,7 @@ fn assemble(platform: &Platform, config: &Config, parts: Vec<ServiceRoutes>) -> 
     let mut api = OpenApiRouter::with_openapi(PublicApi::openapi());
     let safety = &platform.safety;
     let mut staff = Router::new()
-        .nest("/internal/safety", safety::routes::internal(safety, platform.config.internal.token.clone()));
+        .nest("/internal/safety", safety::routes::internal(safety, InternalTokens::of(&platform.config.internal)));
     let reload = Duration::from_millis(platform.config.safety.reload_interval_ms.max(100));
     let mut workers = vec![safety.worker(reload, platform.shutdown.clone())];
     for part in parts {

@@ -40,6 +40,9 @@ pub struct AccessClaims {
 pub struct TokenKeys {
     encoding: EncodingKey,
     decoding: DecodingKey,
+    /// During a key rotation, the other key tokens may be signed with: checked, never
+    /// used to sign.
+    accepted: Option<DecodingKey>,
     access_ttl_secs: i64,
     clock: Clock,
 }
@@ -49,9 +52,19 @@ impl TokenKeys {
         Self {
             encoding: EncodingKey::from_secret(secret.expose().as_bytes()),
             decoding: DecodingKey::from_secret(secret.expose().as_bytes()),
+            accepted: None,
             access_ttl_secs: i64::try_from(access_ttl_secs).unwrap_or(900),
             clock,
         }
+    }
+
+    /// Also accepts tokens signed with `accepted` (`auth.accepted_jwt_secret`); an
+    /// empty one adds nothing.
+    pub fn also_accepting(mut self, accepted: &Secret) -> Self {
+        if !accepted.expose().is_empty() {
+            self.accepted = Some(DecodingKey::from_secret(accepted.expose().as_bytes()));
+        }
+        self
     }
 
     /// A new access token and its expiry (UTC ms).
@@ -73,9 +86,17 @@ impl TokenKeys {
         let mut validation = Validation::new(Algorithm::HS256);
         validation.validate_exp = false;
         validation.required_spec_claims.clear();
-        let claims = jsonwebtoken::decode::<AccessClaims>(token, &self.decoding, &validation)
-            .map_err(|_| ApiError::new(ErrorCode::Unauthenticated).with_detail("invalid access token"))?
-            .claims;
+        let decoded =
+            jsonwebtoken::decode::<AccessClaims>(token, &self.decoding, &validation).or_else(|error| {
+                match (&self.accepted, error.kind()) {
+                    (Some(accepted), jsonwebtoken::errors::ErrorKind::InvalidSignature) => {
+                        jsonwebtoken::decode::<AccessClaims>(token, accepted, &validation)
+                    }
+                    _ => Err(error),
+                }
+            });
+        let claims =
+            decoded.map_err(|_| ApiError::new(ErrorCode::Unauthenticated).with_detail("invalid access token"))?.claims;
         if claims.exp * 1000 <= self.clock.now_ms() {
             return Err(ErrorCode::TokenExpired.into());
         }
@@ -243,5 +264,31 @@ where
                 Err(error) => Err(error),
             },
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    fn keys(secret: &str) -> TokenKeys {
+        TokenKeys::new(&Secret::new(secret), 900, Clock::system())
+    }
+
+    #[test]
+    fn a_rotation_accepts_tokens_of_the_other_key_and_signs_with_its_own() {
+        let (old, new) = ("o".repeat(32), "n".repeat(32));
+        let (by_old, _) = keys(&old).issue("u1", "s1", None).unwrap();
+        assert!(keys(&new).decode(&by_old).is_err(), "another key's token is refused");
+        let rotating = keys(&new).also_accepting(&Secret::new(old.clone()));
+        assert_eq!(rotating.decode(&by_old).unwrap().sub, "u1");
+        let (by_rotating, _) = rotating.issue("u2", "s2", None).unwrap();
+        assert_eq!(keys(&new).decode(&by_rotating).unwrap().sub, "u2", "it signs with its own key");
+        assert!(keys(&old).decode(&by_rotating).is_err());
+        let (by_third, _) = keys(&"t".repeat(32)).issue("u3", "s3", None).unwrap();
+        assert!(rotating.decode(&by_third).is_err(), "a third key's token is still refused");
+        assert!(keys(&new).also_accepting(&Secret::default()).decode(&by_old).is_err(), "empty accepts nothing more");
     }
 }

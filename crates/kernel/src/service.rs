@@ -18,6 +18,7 @@ use yujie_kv::SharedKv;
 
 use crate::{
     auth::{bearer_token, TokenKeys},
+    config::InternalConfig,
     error::{ApiError, ErrorCode},
     wait::WaitSlots,
     Clock, Metrics, PlatformConfig, Secret,
@@ -75,10 +76,27 @@ impl ServiceRoutes {
     }
 }
 
-/// Guards internal routes: the caller must present the internal token.
-pub async fn require_internal_token(State(token): State<Secret>, request: Request, next: Next) -> Response {
+/// The internal tokens a process accepts: its own (`internal.token`) and, during a
+/// rotation, `internal.accepted_token`.
+#[derive(Clone)]
+pub struct InternalTokens(Arc<[Secret]>);
+
+impl InternalTokens {
+    pub fn of(config: &InternalConfig) -> Self {
+        let accepted = Some(&config.accepted_token).filter(|token| !token.expose().is_empty());
+        Self(std::iter::once(&config.token).chain(accepted).cloned().collect())
+    }
+
+    fn accept(&self, presented: &str) -> bool {
+        // Every token is compared, so the time taken does not tell which one matched.
+        self.0.iter().fold(false, |any, token| constant_time_eq(presented.as_bytes(), token.expose().as_bytes()) | any)
+    }
+}
+
+/// Guards internal routes: the caller must present an internal token.
+pub async fn require_internal_token(State(tokens): State<InternalTokens>, request: Request, next: Next) -> Response {
     let presented = bearer_token(request.headers()).unwrap_or_default();
-    if !constant_time_eq(presented.as_bytes(), token.expose().as_bytes()) {
+    if !tokens.accept(presented) {
         return ApiError::new(ErrorCode::Unauthenticated).with_detail("internal token required").into_response();
     }
     next.run(request).await
@@ -134,5 +152,21 @@ impl InternalClient {
             return Ok(None);
         }
         Ok(Some(response.error_for_status()?.json().await?))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn internal_tokens_accept_the_own_and_the_accepted_token_only() {
+        let mut config = InternalConfig { token: Secret::new("current-token"), ..InternalConfig::default() };
+        assert!(InternalTokens::of(&config).accept("current-token"));
+        assert!(!InternalTokens::of(&config).accept(""), "no accepted token: an empty one is not accepted");
+        config.accepted_token = Secret::new("accepted-token");
+        let tokens = InternalTokens::of(&config);
+        assert!(tokens.accept("current-token") && tokens.accept("accepted-token"));
+        assert!(!tokens.accept("other-token") && !tokens.accept(""));
     }
 }

@@ -45,6 +45,7 @@ mod crash;
 mod data_move;
 mod exif;
 mod input_text;
+mod key_rotation;
 mod kv_outage;
 mod login;
 mod mariadb;

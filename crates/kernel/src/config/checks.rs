@@ -38,6 +38,15 @@ impl PlatformConfig {
         if self.internal.token.expose().len() < 32 {
             problems.push("internal.token must be at least 32 bytes".into());
         }
+        for (name, accepted, default) in [
+            ("auth.accepted_jwt_secret", &self.auth.accepted_jwt_secret, d::JWT_SECRET),
+            ("internal.accepted_token", &self.internal.accepted_token, d::INTERNAL_TOKEN),
+        ] {
+            let accepted = accepted.expose();
+            if !accepted.is_empty() && (accepted.len() < 32 || accepted == default) {
+                problems.push(format!("{name} must be empty or a real secret of at least 32 bytes"));
+            }
+        }
         if !self.http.client_ip_header.is_empty() && self.http.trusted_proxies.is_empty() {
             problems.push(
                 "http.client_ip_header is set without http.trusted_proxies: the header would be ignored and every client counted as the proxy".into(),

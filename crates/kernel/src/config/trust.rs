@@ -11,6 +11,10 @@ use crate::Secret;
 pub struct AuthConfig {
     /// HMAC key of access tokens: at least 32 bytes in production.
     pub jwt_secret: Secret,
+    /// During a key rotation, the other key access tokens may be signed with: accepted
+    /// when checking a token, never used to sign (deploy/README.md, "Secrets and key
+    /// rotation"). Empty, or equal to `jwt_secret`: none.
+    pub accepted_jwt_secret: Secret,
     pub access_ttl_secs: u64,
     pub refresh_ttl_secs: u64,
 }
@@ -20,6 +24,9 @@ pub struct AuthConfig {
 pub struct InternalConfig {
     /// Bearer token that services present to each other's internal APIs.
     pub token: Secret,
+    /// During a rotation, the other token callers may present: accepted, never sent.
+    /// Empty, or equal to `token`: none.
+    pub accepted_token: Secret,
     /// Where to reach each service's internal API when it is not in this process
     /// (`yujie serve --only …`): the staff listener of the process that runs it.
     pub identity_url: String,
@@ -45,6 +52,7 @@ impl Default for AuthConfig {
     fn default() -> Self {
         Self {
             jwt_secret: Secret::new(local_defaults::JWT_SECRET),
+            accepted_jwt_secret: Secret::default(),
             access_ttl_secs: 15 * 60,
             refresh_ttl_secs: 30 * 24 * 3600,
         }
@@ -55,6 +63,7 @@ impl Default for InternalConfig {
     fn default() -> Self {
         Self {
             token: Secret::new(local_defaults::INTERNAL_TOKEN),
+            accepted_token: Secret::default(),
             identity_url: String::new(),
             billing_url: String::new(),
             content_url: String::new(),

@@ -19,19 +19,19 @@ use super::{
 };
 use crate::{
     http::{ApiJson, ApiQuery},
-    service::require_internal_token,
+    service::{require_internal_token, InternalTokens},
     text::{user_text, TextKind},
-    ApiError, ApiResult, Secret,
+    ApiError, ApiResult,
 };
 
-pub fn internal(safety: &Safety, token: Secret) -> Router {
+pub fn internal(safety: &Safety, tokens: InternalTokens) -> Router {
     Router::new()
         .route("/words", get(list_words).post(add_word))
         .route("/words/import", post(import_words))
         .route("/words/{word}", delete(remove_word))
         .route("/hits", get(list_hits))
         .with_state(safety.clone())
-        .route_layer(from_fn_with_state(token, require_internal_token))
+        .route_layer(from_fn_with_state(tokens, require_internal_token))
 }
 
 #[derive(Deserialize)]

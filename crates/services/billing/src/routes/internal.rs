@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use yujie_kernel::{
     http::{ApiJson, ApiQuery},
-    service::require_internal_token,
+    service::{require_internal_token, InternalTokens},
     ApiError, ApiResult,
 };
 
@@ -23,12 +23,12 @@ use crate::{
 };
 
 pub fn internal(billing: &Billing) -> Router {
-    let token = billing.inner.platform.config.internal.token.clone();
+    let tokens = InternalTokens::of(&billing.inner.platform.config.internal);
     Router::new()
         .route("/orders", get(orders))
         .route("/reconciliations", post(reconcile))
         .with_state(billing.clone())
-        .route_layer(from_fn_with_state(token, require_internal_token))
+        .route_layer(from_fn_with_state(tokens, require_internal_token))
 }
 
 #[derive(Deserialize)]

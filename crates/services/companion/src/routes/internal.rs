@@ -9,7 +9,7 @@ use axum::{
 use serde::{Deserialize, Serialize};
 use yujie_kernel::{
     http::{ApiJson, ApiQuery},
-    service::require_internal_token,
+    service::{require_internal_token, InternalTokens},
     text::{user_text, TextKind},
     ApiError, ApiResult,
 };
@@ -20,13 +20,13 @@ use crate::{
 };
 
 pub fn internal(companion: &Companion) -> Router {
-    let token = companion.inner.platform.config.internal.token.clone();
+    let tokens = InternalTokens::of(&companion.inner.platform.config.internal);
     Router::new()
         .route("/sync", get(sync_states))
         .route("/feedback", get(disliked))
         .route("/personas/{persona_id}/style", put(set_style))
         .with_state(companion.clone())
-        .route_layer(from_fn_with_state(token, require_internal_token))
+        .route_layer(from_fn_with_state(tokens, require_internal_token))
 }
 
 #[derive(Deserialize)]

@@ -9,7 +9,7 @@ use axum::{
 use serde::{Deserialize, Serialize};
 use yujie_kernel::{
     http::{ApiJson, ApiQuery},
-    service::require_internal_token,
+    service::{require_internal_token, InternalTokens},
     ApiResult,
 };
 
@@ -22,7 +22,7 @@ use crate::{
 };
 
 pub fn internal(content: &Content) -> Router {
-    let token = content.inner.platform.config.internal.token.clone();
+    let tokens = InternalTokens::of(&content.inner.platform.config.internal);
     Router::new()
         .route("/changes", get(changes))
         .route("/items/{kind}/{id}/removal", put(remove).delete(restore))
@@ -31,7 +31,7 @@ pub fn internal(content: &Content) -> Router {
         .route("/users/{user_id}/content", get(user_content))
         .route("/users/{user_id}/removal", put(remove_user_content).delete(restore_user_content))
         .with_state(content.clone())
-        .route_layer(from_fn_with_state(token, require_internal_token))
+        .route_layer(from_fn_with_state(tokens, require_internal_token))
 }
 
 #[derive(Deserialize)]

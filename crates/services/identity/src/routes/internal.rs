@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use yujie_kernel::{
     auth::{AuthStateSource as _, UserAuthState},
     http::{ApiJson, ApiQuery},
-    service::require_internal_token,
+    service::{require_internal_token, InternalTokens},
     ApiError, ApiResult,
 };
 
@@ -25,7 +25,7 @@ use crate::{
 };
 
 pub fn internal(identity: &Identity) -> Router {
-    let token = identity.inner.platform.config.internal.token.clone();
+    let tokens = InternalTokens::of(&identity.inner.platform.config.internal);
     Router::new()
         .route("/users", get(search))
         .route("/users/briefs", post(briefs))
@@ -36,7 +36,7 @@ pub fn internal(identity: &Identity) -> Router {
         .route("/users/{user_id}/membership/extensions", post(extend_membership))
         .route("/sessions/{session_id}", get(session))
         .with_state(identity.clone())
-        .route_layer(from_fn_with_state(token, require_internal_token))
+        .route_layer(from_fn_with_state(tokens, require_internal_token))
 }
 
 async fn user(State(identity): State<Identity>, Path(user_id): Path<String>) -> ApiResult<ApiJson<Me>> {
