@@ -194,9 +194,10 @@ async fn every_console_route_checks_the_callers_role() {
     let word = "/safety/words/%E8%B5%8C%E7%90%83";
     let user = format!("/users/{}", author.user_id);
     let style = "/personas/nobody/style";
-    let cases: [(Method, &str, Option<Value>, [S; 3]); 18] = [
+    let cases: [(Method, &str, Option<Value>, [S; 3]); 19] = [
         (Method::GET, "/me", None, [S::UNAUTHORIZED, S::OK, S::OK]),
         (Method::GET, "/accounts", None, [S::UNAUTHORIZED, S::FORBIDDEN, S::OK]),
+        (Method::DELETE, "/accounts/nobody/sessions", None, [S::UNAUTHORIZED, S::FORBIDDEN, S::NOT_FOUND]),
         (Method::GET, "/reports", None, [S::UNAUTHORIZED, S::OK, S::OK]),
         (Method::GET, "/audit", None, [S::UNAUTHORIZED, S::OK, S::OK]),
         (Method::PUT, &ban, Some(json!({ "reason": "x", "days": 1 })), [S::UNAUTHORIZED, S::FORBIDDEN, S::OK]),

@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use reqwest::{header, Method, StatusCode};
-use serde_json::Value;
+use serde_json::{json, Value};
 
 use crate::{
     admin_helpers::{location, no_redirects},
@@ -172,4 +172,40 @@ async fn behind_an_https_gateway_the_cookie_is_secure_and_the_console_reaches_it
         let response = http.get(format!("{}{path}", app.staff)).header(header::COOKIE, cookie).send().await.unwrap();
         assert_eq!(response.status(), StatusCode::OK, "{path}");
     }
+}
+
+#[tokio::test]
+async fn an_admin_signs_a_staff_account_out_everywhere_and_the_audit_log_says_so() {
+    let app = spawn_app().await;
+    let (laptop, phone) = (app.staff_sign_in("staff-moderator").await, app.staff_sign_in("staff-moderator").await);
+    let admin = app.staff_sign_in("staff-admin").await;
+    let moderator_id = laptop.me["id"].as_str().unwrap().to_owned();
+    let open_sessions = |accounts: &Value| -> Vec<(String, i64)> {
+        let accounts = accounts.as_array().unwrap().iter();
+        accounts.map(|a| (a["id"].as_str().unwrap().to_owned(), a["open_sessions"].as_i64().unwrap())).collect()
+    };
+    let accounts: Value = admin.send(&app, Method::GET, "/accounts", None, true).await.json().await.unwrap();
+    assert!(open_sessions(&accounts).contains(&(moderator_id.clone(), 2)), "{accounts}");
+
+    let path = format!("/accounts/{moderator_id}/sessions");
+    let without_csrf = admin.send(&app, Method::DELETE, &path, None, false).await;
+    assert_eq!(without_csrf.status(), StatusCode::FORBIDDEN);
+    let ended = admin.send(&app, Method::DELETE, &path, None, true).await;
+    assert_eq!(ended.status(), StatusCode::OK);
+    assert_eq!(ended.json::<Value>().await.unwrap()["ended"], 2);
+    for browser in [&laptop, &phone] {
+        let me = browser.send(&app, Method::GET, "/me", None, true).await;
+        assert_problem(me, StatusCode::UNAUTHORIZED, "unauthenticated").await;
+    }
+    assert_eq!(admin.send(&app, Method::GET, "/me", None, true).await.status(), StatusCode::OK, "others stay");
+    let accounts: Value = admin.send(&app, Method::GET, "/accounts", None, true).await.json().await.unwrap();
+    assert!(open_sessions(&accounts).contains(&(moderator_id.clone(), 0)), "{accounts}");
+
+    let audit: Value =
+        admin.send(&app, Method::GET, "/audit?action=end_sessions", None, true).await.json().await.unwrap();
+    let entries = audit["items"].as_array().unwrap();
+    assert_eq!(entries.len(), 1, "{audit}");
+    assert_eq!(entries[0]["target_id"], moderator_id.as_str());
+    assert_eq!(entries[0]["actor_name"], "管理员 王强");
+    assert_eq!(entries[0]["after"], json!({ "name": "审核员 李娜", "ended": 2 }));
 }

@@ -52,6 +52,16 @@ fn stored_state(state: Value) -> String {
 }
 
 pub async fn record(db: &Db, staff: &Staff, action: Action<'_>, now: i64) -> anyhow::Result<()> {
+    record_in(db.pool(), staff, action, now).await
+}
+
+/// [`record`] on a given connection: in the transaction of the change it records.
+pub async fn record_in<'c>(
+    executor: impl sqlx::Executor<'c, Database = sqlx::Any>,
+    staff: &Staff,
+    action: Action<'_>,
+    now: i64,
+) -> anyhow::Result<()> {
     sqlx::query(
         "INSERT INTO staff_audit (id, actor_id, actor_name, action, target_kind, target_id, reason, before_state, \
          after_state, occurred_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -66,7 +76,7 @@ pub async fn record(db: &Db, staff: &Staff, action: Action<'_>, now: i64) -> any
     .bind(action.before.map(stored_state))
     .bind(action.after.map(stored_state))
     .bind(now)
-    .execute(db.pool())
+    .execute(executor)
     .await?;
     Ok(())
 }

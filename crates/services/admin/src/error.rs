@@ -14,6 +14,8 @@ pub enum AdminError {
     MissingRole(Role),
     #[error("missing or wrong CSRF token")]
     BadCsrf,
+    #[error("{0} not found")]
+    NotFound(&'static str),
     #[error("{field}: {message}")]
     InvalidField { field: &'static str, message: String },
     /// A peer service refused the call (a user it does not know, a conflict).
@@ -54,6 +56,7 @@ impl From<AdminError> for ApiError {
         match error {
             AdminError::SignedOut(_) => ApiError::new(ErrorCode::Unauthenticated).with_detail(detail),
             AdminError::MissingRole(_) | AdminError::BadCsrf => ApiError::new(ErrorCode::Forbidden).with_detail(detail),
+            AdminError::NotFound(_) => ApiError::new(ErrorCode::NotFound).with_detail(detail),
             AdminError::InvalidField { field, message } => ApiError::invalid_field(field, message),
             AdminError::PeerRefused { code, detail } => match detail {
                 Some(detail) => ApiError::new(code).with_detail(detail),

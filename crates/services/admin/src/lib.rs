@@ -2,6 +2,7 @@
 //! server-side staff sessions with CSRF protection, and the staff accounts. Everything
 //! is served on the staff listener only, under `/staff/admin`.
 
+mod accounts;
 mod audit;
 mod auth;
 pub mod config;
@@ -21,17 +22,17 @@ mod views;
 
 use std::sync::Arc;
 
-use axum::{extract::State, routing::get, Json};
+use axum::{routing::get, Json};
 use utoipa_axum::{router::OpenApiRouter, routes};
 use yujie_db::Migrations;
-use yujie_kernel::{ApiResult, Platform, ServiceRoutes};
+use yujie_kernel::{Platform, ServiceRoutes};
 
 pub use config::{AdminConfig, OidcConfig, LOCAL_OIDC_CLIENT_SECRET};
 pub use error::AdminError;
 pub use session::{Staff, COOKIE, CSRF_HEADER};
 pub use store::StaffAccount;
 
-use crate::{oidc::OidcClient, roles::Role, store::AdminStore};
+use crate::{oidc::OidcClient, store::AdminStore};
 
 pub fn migrations() -> Migrations {
     Migrations {
@@ -74,7 +75,8 @@ impl Admin {
         let (api, document) = OpenApiRouter::with_openapi(<openapi::ConsoleApi as utoipa::OpenApi>::openapi())
             .routes(routes!(auth::me))
             .routes(routes!(auth::logout))
-            .routes(routes!(accounts))
+            .routes(routes!(accounts::list))
+            .routes(routes!(accounts::end_sessions))
             .routes(routes!(queue::queue))
             .routes(routes!(moderation::resolve))
             .routes(routes!(moderation::ban, moderation::unban))
@@ -105,12 +107,4 @@ impl Admin {
     fn db(&self) -> &yujie_db::Db {
         &self.inner.platform.db
     }
-}
-
-/// Staff accounts with their role and last sign-in (admins only).
-#[utoipa::path(get, path = "/accounts", tag = "session", security(("staff_session" = [])),
-    responses((status = 200, body = Vec<StaffAccount>)))]
-async fn accounts(State(admin): State<Admin>, staff: Staff) -> ApiResult<Json<Vec<StaffAccount>>> {
-    staff.require(Role::Admin)?;
-    Ok(Json(admin.inner.store.accounts().await?))
 }

@@ -15,6 +15,8 @@ pub struct StaffAccount {
     pub role: Role,
     pub created_at: chrono::DateTime<chrono::Utc>,
     pub last_sign_in_at: chrono::DateTime<chrono::Utc>,
+    /// Sessions neither idle nor past their absolute lifetime.
+    pub open_sessions: i64,
 }
 
 /// A live session as the request sees it.
@@ -95,10 +97,17 @@ impl AdminStore {
         }
     }
 
-    pub async fn accounts(&self) -> anyhow::Result<Vec<StaffAccount>> {
+    /// Every account, with its sessions seen after `live_since.0` and opened after
+    /// `live_since.1` counted as open.
+    pub async fn accounts(&self, live_since: (i64, i64)) -> anyhow::Result<Vec<StaffAccount>> {
         let rows = sqlx::query(
-            "SELECT id, name, email, role, created_at, last_sign_in_at FROM staff_accounts ORDER BY last_sign_in_at DESC",
+            "SELECT a.id, a.name, a.email, a.role, a.created_at, a.last_sign_in_at, \
+             (SELECT COUNT(*) FROM staff_sessions s WHERE s.account_id = a.id AND s.last_seen_at >= ? \
+              AND s.created_at >= ?) AS open_sessions \
+             FROM staff_accounts a ORDER BY a.last_sign_in_at DESC",
         )
+        .bind(live_since.0)
+        .bind(live_since.1)
         .fetch_all(self.db.pool())
         .await?;
         rows.iter()
@@ -110,6 +119,7 @@ impl AdminStore {
                     role: row.try_get::<String, _>("role")?.parse()?,
                     created_at: millis(row.try_get("created_at")?),
                     last_sign_in_at: millis(row.try_get("last_sign_in_at")?),
+                    open_sessions: row.try_get("open_sessions")?,
                 })
             })
             .collect()
@@ -166,6 +176,29 @@ impl AdminStore {
             .execute(self.db.pool())
             .await?;
         Ok(())
+    }
+
+    pub async fn account_name<'c>(
+        &self,
+        executor: impl sqlx::Executor<'c, Database = sqlx::Any>,
+        account_id: &str,
+    ) -> anyhow::Result<Option<String>> {
+        let row = sqlx::query("SELECT name FROM staff_accounts WHERE id = ?")
+            .bind(account_id)
+            .fetch_optional(executor)
+            .await?;
+        Ok(row.map(|row| row.try_get("name")).transpose()?)
+    }
+
+    /// Ends every session of the account; how many there were.
+    pub async fn end_sessions_of<'c>(
+        &self,
+        executor: impl sqlx::Executor<'c, Database = sqlx::Any>,
+        account_id: &str,
+    ) -> anyhow::Result<u64> {
+        let done =
+            sqlx::query("DELETE FROM staff_sessions WHERE account_id = ?").bind(account_id).execute(executor).await?;
+        Ok(done.rows_affected())
     }
 
     pub async fn end_session(&self, token_hash: &str) -> anyhow::Result<()> {

@@ -2,7 +2,7 @@
 import { StaffClient } from './client'
 import type {
   AuditPage, BanRequest, BanResult, DislikedReply, HitPage, ImportReport, Me, NewWord, QueueEntry, ResolutionRequest,
-  Resolved, StaffAccount, StyleNote, SyncState, UnbanRequest, UnbanResult, UserDetail, UserMatch, WordEntry, WordPage,
+  Resolved, SessionsEnded, StaffAccount, StyleNote, SyncState, UnbanRequest, UnbanResult, UserDetail, UserMatch, WordEntry, WordPage,
 } from './types'
 
 export const client = new StaffClient('/staff/admin')
@@ -12,6 +12,8 @@ const segment = encodeURIComponent
 export const getMe = () => client.get<Me>('/me')
 export const logout = () => client.send<void>('POST', '/auth/logout')
 export const listAccounts = () => client.get<StaffAccount[]>('/accounts')
+export const endSessions = (accountId: string) =>
+  client.send<SessionsEnded>('DELETE', `/accounts/${segment(accountId)}/sessions`)
 
 export const listReports = (filter: { kind?: string; reason?: string; limit?: number }) =>
   client.get<QueueEntry[]>('/reports', filter)

@@ -11,11 +11,31 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Staff accounts with their role and last sign-in (admins only). */
+        /** Staff accounts with their role, last sign-in and open sessions (admins only). */
         get: operations["accounts"];
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/accounts/{id}/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Ends every session of the account at once (admins only; recorded in the audit log):
+         *     its next request is refused and it must sign in again.
+         */
+        delete: operations["end_sessions"];
         options?: never;
         head?: never;
         patch?: never;
@@ -500,6 +520,11 @@ export interface components {
         };
         /** @enum {string} */
         Role: "moderator" | "admin";
+        /** @description How many sessions were ended. */
+        SessionsEnded: {
+            /** Format: int64 */
+            ended: number;
+        };
         SkippedLine: {
             line: number;
             reason: string;
@@ -513,6 +538,11 @@ export interface components {
             /** Format: date-time */
             last_sign_in_at: string;
             name: string;
+            /**
+             * Format: int64
+             * @description Sessions neither idle nor past their absolute lifetime.
+             */
+            open_sessions: number;
             role: components["schemas"]["Role"];
         };
         StyleNote: {
@@ -662,6 +692,99 @@ export interface operations {
             };
             /** @description not allowed, or the account is banned */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description too many requests or open waits; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description temporarily unavailable; see Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    end_sessions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionsEnded"];
+                };
+            };
+            /** @description the query or body could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description sign-in required, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description not allowed, or the account is banned */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description a field is invalid; `errors` names it */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

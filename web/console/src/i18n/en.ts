@@ -14,11 +14,11 @@ const en: typeof zhCN = {
     title: 'Sign in to the staff console', subtitle: 'For Yujie Station staff only', button: 'Sign in with company SSO',
     failed: 'Cannot reach the console: {error}',
   },
-  kinds: { persona: 'Persona', photo: 'Photo', entry: 'Entry', post: 'Post', comment: 'Comment', user: 'User' },
+  kinds: { persona: 'Persona', photo: 'Photo', entry: 'Entry', post: 'Post', comment: 'Comment', user: 'User', staff: 'Staff account' },
   reasons: { spam: 'Spam', abuse: 'Abuse', sexual: 'Sexual content', privacy: 'Privacy', false_info: 'False information', other: 'Other' },
   actions: {
     dismiss: 'Dismiss reports', remove: 'Remove content', ban: 'Ban', unban: 'Unban', style_note: 'Style note',
-    lexicon_add: 'Add word', lexicon_remove: 'Remove word', lexicon_import: 'Import words',
+    lexicon_add: 'Add word', lexicon_remove: 'Remove word', lexicon_import: 'Import words', end_sessions: 'Sign out everywhere',
   },
   fields: { title: 'Title', name: 'Name', caption: 'Caption', text: 'Text', body: 'Body', aliases: 'Aliases' },
   content: { images: 'Images' },
@@ -76,7 +76,11 @@ const en: typeof zhCN = {
     actor: 'Staff', actorId: 'Staff ID', action: 'Action', target: 'Target', targetKind: 'Target kind', targetId: 'Target ID',
     before: 'Before', after: 'After',
   },
-  accounts: { name: 'Name', email: 'Email', role: 'Role', createdAt: 'First sign-in', lastSignIn: 'Last sign-in' },
+  accounts: {
+    name: 'Name', email: 'Email', role: 'Role', createdAt: 'First sign-in', lastSignIn: 'Last sign-in', openSessions: 'Open sessions',
+    endSessions: 'Sign out everywhere', endConfirm: 'Sign "{name}" out on every device? This is recorded in the audit log.',
+    ended: '"{name}" is signed out: {n} sessions ended',
+  },
 }
 
 export default en

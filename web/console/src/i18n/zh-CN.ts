@@ -12,11 +12,11 @@ export default {
     title: '登录管理后台', subtitle: '仅限御姐加油站工作人员使用', button: '使用统一身份认证登录',
     failed: '无法连接管理后台：{error}',
   },
-  kinds: { persona: '人物', photo: '照片', entry: '条目', post: '帖子', comment: '评论', user: '用户' },
+  kinds: { persona: '人物', photo: '照片', entry: '条目', post: '帖子', comment: '评论', user: '用户', staff: '员工账号' },
   reasons: { spam: '垃圾广告', abuse: '辱骂攻击', sexual: '色情低俗', privacy: '侵犯隐私', false_info: '虚假信息', other: '其他' },
   actions: {
     dismiss: '驳回举报', remove: '移除内容', ban: '封禁', unban: '解除封禁', style_note: '修改风格备注',
-    lexicon_add: '添加敏感词', lexicon_remove: '删除敏感词', lexicon_import: '导入敏感词',
+    lexicon_add: '添加敏感词', lexicon_remove: '删除敏感词', lexicon_import: '导入敏感词', end_sessions: '强制下线',
   },
   fields: { title: '标题', name: '名字', caption: '说明', text: '正文', body: '内容', aliases: '别名' },
   content: { images: '图片' },
@@ -71,5 +71,9 @@ export default {
     actor: '操作人', actorId: '操作人 ID', action: '操作', target: '对象', targetKind: '对象类型', targetId: '对象 ID',
     before: '操作前', after: '操作后',
   },
-  accounts: { name: '姓名', email: '邮箱', role: '角色', createdAt: '首次登录', lastSignIn: '最近登录' },
+  accounts: {
+    name: '姓名', email: '邮箱', role: '角色', createdAt: '首次登录', lastSignIn: '最近登录', openSessions: '在线会话',
+    endSessions: '强制下线', endConfirm: '确定让「{name}」在所有设备上退出登录吗？此操作会记入审计日志。',
+    ended: '「{name}」已下线，结束 {n} 个会话',
+  },
 }

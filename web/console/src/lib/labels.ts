@@ -16,8 +16,8 @@ const REASONS: Record<Public['ReportReason'], true> = {
 }
 export const REPORT_KINDS = Object.keys(KINDS)
 export const REPORT_REASONS = Object.keys(REASONS)
-export const AUDIT_ACTIONS = ['dismiss', 'remove', 'ban', 'unban', 'style_note', 'lexicon_add', 'lexicon_remove', 'lexicon_import']
-export const AUDIT_TARGET_KINDS = [...REPORT_KINDS, 'user']
+export const AUDIT_ACTIONS = ['dismiss', 'remove', 'ban', 'unban', 'style_note', 'lexicon_add', 'lexicon_remove', 'lexicon_import', 'end_sessions']
+export const AUDIT_TARGET_KINDS = [...REPORT_KINDS, 'user', 'staff']
 export const WORD_CATEGORIES = ['politics', 'sexual', 'gambling', 'advert', 'abuse', 'other']
 export const WORD_ACTIONS = ['block', 'mask', 'review']
 export const HIT_PLACES = ['post', 'comment', 'nickname', 'persona', 'entry', 'report', 'chat_message', 'chat_reply']
