@@ -1,7 +1,8 @@
 // Journeys 1 and 3: 模拟扫码 sign-in with a nickname on first sign-in; membership bought
-// with 模拟支付 ending with the new end date; the Me page; sign-out.
+// with 模拟支付 through WeChat Pay and through Alipay, ending with the new end date; the Me
+// page; sign-out.
 import { expect, test } from '@playwright/test'
-import { baseUrl, shot, signIn } from './support'
+import { accessToken, baseUrl, shot, signIn } from './support'
 
 test('sign in with 模拟扫码, choose a nickname, and see it on the Me page', async ({ page }, info) => {
   await page.goto(baseUrl() + '/login')
@@ -50,6 +51,22 @@ test('buy membership with 模拟支付 and see the new end date and the paid ord
   await shot(page, info, '06-paid')
   await page.goto(baseUrl() + '/me')
   await expect(page.getByText(/会员至 \d{4}\/\d{2}\/\d{2}/)).toBeVisible()
+})
+
+test('buy membership with Alipay: its QR code, 模拟支付, the paid order', async ({ page }) => {
+  await signIn(page, '支付宝会员')
+  await page.goto(baseUrl() + '/membership')
+  await page.getByText('支付宝').click()
+  await page.getByRole('button', { name: /立即开通/ }).click()
+  await expect(page.getByText('请使用支付宝扫码支付')).toBeVisible()
+  await expect(page.getByRole('img', { name: '长按识别二维码支付' })).toBeVisible()
+  await page.getByRole('button', { name: '模拟支付' }).click()
+  await expect(page.getByText(/会员已开通，有效期至 \d{4}\/\d{2}\/\d{2}/)).toBeVisible()
+  await expect(page.getByText('已支付')).toBeVisible()
+  const orders = await page.request.get(baseUrl() + '/api/v1/billing/orders', {
+    headers: { authorization: 'Bearer ' + (await accessToken(page)) },
+  })
+  expect((await orders.json())[0]).toMatchObject({ channel: 'alipay', state: 'paid' })
 })
 
 test('sign out everywhere ends the session on the server', async ({ page }) => {
