@@ -14,7 +14,10 @@ const en: typeof zhCN = {
     title: 'Sign in to the staff console', subtitle: 'For Yujie Station staff only', button: 'Sign in with company SSO',
     failed: 'Cannot reach the console: {error}',
   },
-  kinds: { persona: 'Persona', photo: 'Photo', entry: 'Entry', post: 'Post', comment: 'Comment', user: 'User', staff: 'Staff account' },
+  kinds: {
+    persona: 'Persona', photo: 'Photo', entry: 'Entry', post: 'Post', comment: 'Comment', user: 'User', word: 'Word',
+    lexicon: 'Lexicon', staff: 'Staff account',
+  },
   reasons: { spam: 'Spam', abuse: 'Abuse', sexual: 'Sexual content', privacy: 'Privacy', false_info: 'False information', other: 'Other' },
   actions: {
     dismiss: 'Dismiss reports', remove: 'Remove content', ban: 'Ban', unban: 'Unban', style_note: 'Style note',

@@ -12,7 +12,10 @@ export default {
     title: '登录管理后台', subtitle: '仅限御姐加油站工作人员使用', button: '使用统一身份认证登录',
     failed: '无法连接管理后台：{error}',
   },
-  kinds: { persona: '人物', photo: '照片', entry: '条目', post: '帖子', comment: '评论', user: '用户', staff: '员工账号' },
+  kinds: {
+    persona: '人物', photo: '照片', entry: '条目', post: '帖子', comment: '评论', user: '用户', word: '敏感词', lexicon: '词库',
+    staff: '员工账号',
+  },
   reasons: { spam: '垃圾广告', abuse: '辱骂攻击', sexual: '色情低俗', privacy: '侵犯隐私', false_info: '虚假信息', other: '其他' },
   actions: {
     dismiss: '驳回举报', remove: '移除内容', ban: '封禁', unban: '解除封禁', style_note: '修改风格备注',
