@@ -1,8 +1,8 @@
 // Journeys 1 and 3: 模拟扫码 sign-in with a nickname on first sign-in; membership bought
 // with 模拟支付 through WeChat Pay and through Alipay, ending with the new end date; the Me
-// page; sign-out.
+// page with a new avatar; sign-out.
 import { expect, test } from '@playwright/test'
-import { accessToken, baseUrl, shot, signIn } from './support'
+import { accessToken, baseUrl, pngFile, shot, signIn } from './support'
 
 test('sign in with 模拟扫码, choose a nickname, and see it on the Me page', async ({ page }, info) => {
   await page.goto(baseUrl() + '/login')
@@ -67,6 +67,21 @@ test('buy membership with Alipay: its QR code, 模拟支付, the paid order', as
     headers: { authorization: 'Bearer ' + (await accessToken(page)) },
   })
   expect((await orders.json())[0]).toMatchObject({ channel: 'alipay', state: 'paid' })
+})
+
+test('change the avatar on the Me page: it is uploaded, served and kept', async ({ page }, info) => {
+  await signIn(page, '换头像的人')
+  await page.goto(baseUrl() + '/me')
+  await expect(page.locator('.no-avatar')).toBeVisible()
+  await page.locator('input[type="file"][aria-label="更换头像"]').setInputFiles(pngFile('me.png', [40, 120, 200]))
+  await expect(page.getByText('已保存')).toBeVisible()
+  const avatar = page.locator('img[alt="更换头像"]')
+  await expect(avatar).toHaveAttribute('src', /\/media\//)
+  await expect.poll(() => avatar.evaluate((image: HTMLImageElement) => image.complete && image.naturalWidth)).toBeGreaterThan(0)
+  await shot(page, info, 'me-avatar')
+  await page.reload()
+  await expect(page.locator('img[alt="更换头像"]')).toHaveAttribute('src', /\/media\//)
+  await expect(page.locator('.no-avatar')).toHaveCount(0)
 })
 
 test('sign out everywhere ends the session on the server', async ({ page }) => {
