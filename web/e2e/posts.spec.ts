@@ -1,7 +1,7 @@
-// The feed and posts: a member posts with two images; another user comments; the two
-// reply to each other; like, switch to dislike, undo; report; edit. Signed-out readers
-// are sent to sign in when they act.
-import { expect, test } from '@playwright/test'
+// The feed and posts: a member posts with two images (swiped through on a phone); another
+// user comments; the two reply to each other; like, switch to dislike, undo; report; edit.
+// Signed-out readers are sent to sign in when they act.
+import { expect, test, type Locator } from '@playwright/test'
 import { baseUrl, createPersona, grantMembership, loadedImages, pngFile, shot, signIn } from './support'
 
 test('a member posts with images; others comment, reply, react and report', async ({ page, browser }, info) => {
@@ -57,7 +57,15 @@ test('a member posts with images; others comment, reply, react and report', asyn
     await expect(page.getByRole('heading', { name: title })).toBeVisible()
     await expect(page.getByText('第二行：现场记录')).toBeVisible()
     await expect(page.getByRole('button', { name: /^查看第 \d 张大图$/ })).toHaveCount(2)
-    await expect.poll(() => loadedImages(page.getByRole('region', { name: '共 2 张图片' }))).toBe(2)
+    const gallery = page.getByRole('region', { name: '共 2 张图片' })
+    await expect.poll(() => loadedImages(gallery)).toBe(2)
+    if (info.project.name === 'phone') {
+      // A swipe to the left shows the second image (the indicator follows).
+      const indicators = gallery.locator('.van-swipe__indicator')
+      await expect(indicators.nth(0)).toHaveClass(/van-swipe__indicator--active/)
+      await swipeLeft(gallery.locator('.van-swipe__track'))
+      await expect(indicators.nth(1)).toHaveClass(/van-swipe__indicator--active/)
+    }
 
     // Back to the feed it came from: the kept-alive feed reloads and shows the new post.
     await page.getByRole('button', { name: '返回' }).click()
@@ -200,3 +208,18 @@ test('a member posts with images; others comment, reply, react and report', asyn
     await expect(page.getByText('帖子不存在或已被删除')).toBeVisible()
   })
 })
+
+/** A finger moving right to left across `target`, as touch events (phones only). */
+async function swipeLeft(target: Locator) {
+  const box = await target.boundingBox()
+  if (!box) throw new Error('nothing to swipe')
+  const y = box.y + box.height / 2
+  const at = (x: number) => [{ identifier: 0, clientX: x, clientY: y }]
+  const xs = [0.8, 0.65, 0.5, 0.35, 0.2].map((fraction) => box.x + box.width * fraction)
+  await target.dispatchEvent('touchstart', { touches: at(xs[0]), changedTouches: at(xs[0]), targetTouches: at(xs[0]) })
+  for (const x of xs.slice(1)) {
+    await target.dispatchEvent('touchmove', { touches: at(x), changedTouches: at(x), targetTouches: at(x) })
+  }
+  const last = xs[xs.length - 1]
+  await target.dispatchEvent('touchend', { touches: [], changedTouches: at(last), targetTouches: [] })
+}
