@@ -1,7 +1,8 @@
 // The AI companion (F3): a non-member chats with a persona until today's 20 free messages
 // are used up (exactly 20 replies, then the quota state), gives a reply a 点踩 with a
 // reason, pages back through the history and switches conversations; voice calls in
-// local mode run their countdown, end by 挂断 and when the provider ends them.
+// local mode run their countdown, end by 挂断, when the provider ends them, and when their
+// heartbeats stop reaching the server.
 import { expect, test, type Page } from '@playwright/test'
 import { accessToken, baseUrl, shot, signIn } from './support'
 
@@ -190,6 +191,27 @@ test('a call the provider ends (simulate-stop) ends in the app', async ({ page }
   await expect(page.getByRole('timer')).toHaveCount(0)
   await expect(page.getByRole('button', { name: '再次通话' })).toBeVisible()
   await shot(page, info, 'call-ended-by-provider')
+})
+
+test('a call whose heartbeats stop reaching the server ends with 网络中断', async ({ page }, info) => {
+  test.skip(info.project.name !== 'desktop', 'the server-side timeout (30 s) is the same on every viewport: run it once')
+  test.setTimeout(120_000)
+  await signIn(page, '断线测试' + unique())
+  const personaId = await createPersona(page, '沈清' + unique())
+  // The network drops every heartbeat; the page still polls the call's state.
+  let dropped = 0
+  await page.route(/\/api\/v1\/companion\/calls\/[^/]+\/heartbeat$/, (route) => {
+    dropped += 1
+    return route.abort('internetdisconnected')
+  })
+  await page.goto(baseUrl() + '/call/' + personaId)
+  await page.getByRole('button', { name: '开始通话' }).click()
+  await expect(page.getByRole('timer', { name: '剩余通话时长' })).toBeVisible()
+  await expect(page.getByRole('heading', { name: '通话已结束' })).toBeVisible({ timeout: 75_000 })
+  await expect(page.getByText('网络中断，通话已结束')).toBeVisible()
+  expect(dropped).toBeGreaterThan(0)
+  await expect(page.getByRole('timer')).toHaveCount(0)
+  await shot(page, info, 'call-ended-heartbeat')
 })
 
 const unavailable = {
