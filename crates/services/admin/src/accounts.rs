@@ -13,7 +13,7 @@ use crate::{
     audit::{self, Action},
     error::AdminError,
     roles::Role,
-    session::Staff,
+    session::{LiveSince, Staff},
     store::StaffAccount,
     Admin,
 };
@@ -23,10 +23,8 @@ use crate::{
     responses((status = 200, body = Vec<StaffAccount>)))]
 pub async fn list(State(admin): State<Admin>, staff: Staff) -> ApiResult<Json<Vec<StaffAccount>>> {
     staff.require(Role::Admin)?;
-    let config = &admin.inner.config;
-    let now = admin.now_ms();
-    let live_since = (now - secs_ms(config.session_idle_secs), now - secs_ms(config.session_absolute_secs));
-    Ok(Json(admin.inner.store.accounts(live_since).await?))
+    let live = LiveSince::at(&admin.inner.config, admin.now_ms());
+    Ok(Json(admin.inner.store.accounts(live).await?))
 }
 
 /// How many sessions were ended.
@@ -60,8 +58,4 @@ pub async fn end_sessions(
     audit::record_in(&mut *tx, &staff, action, admin.now_ms()).await?;
     tx.commit().await.map_err(AdminError::from)?;
     Ok(Json(SessionsEnded { ended }))
-}
-
-fn secs_ms(secs: u64) -> i64 {
-    i64::try_from(secs.saturating_mul(1000)).unwrap_or(i64::MAX)
 }

@@ -6,8 +6,7 @@ use axum::{extract::FromRequestParts, http::request::Parts};
 use sha2::{Digest as _, Sha256};
 use yujie_kernel::{ApiError, ApiResult};
 
-use crate::error::AdminError;
-use crate::{roles::Role, Admin};
+use crate::{config::AdminConfig, error::AdminError, roles::Role, Admin};
 
 pub const COOKIE: &str = "yujie_staff";
 pub const CSRF_HEADER: &str = "x-csrf-token";
@@ -29,6 +28,24 @@ impl Staff {
             Ok(())
         } else {
             Err(AdminError::MissingRole(role).into())
+        }
+    }
+}
+
+/// How old a session's last request and its start (UTC ms) may be at a moment and the
+/// session still be live: the idle and the absolute timeout.
+#[derive(Debug, Clone, Copy)]
+pub struct LiveSince {
+    pub seen: i64,
+    pub created: i64,
+}
+
+impl LiveSince {
+    pub fn at(config: &AdminConfig, now: i64) -> Self {
+        let ms = |secs: u64| i64::try_from(secs.saturating_mul(1000)).unwrap_or(i64::MAX);
+        Self {
+            seen: now.saturating_sub(ms(config.session_idle_secs)),
+            created: now.saturating_sub(ms(config.session_absolute_secs)),
         }
     }
 }
@@ -61,10 +78,9 @@ impl FromRequestParts<Admin> for Staff {
         let hash = token_hash(&token);
         let store = &admin.inner.store;
         let session = store.session(&hash).await?.ok_or_else(|| signed_out("the staff session has ended"))?;
-        let config = &admin.inner.config;
         let now = admin.now_ms();
-        let idle = now - session.last_seen_at > (config.session_idle_secs * 1000) as i64;
-        let expired = now - session.created_at > (config.session_absolute_secs * 1000) as i64;
+        let live = LiveSince::at(&admin.inner.config, now);
+        let (idle, expired) = (session.last_seen_at < live.seen, session.created_at < live.created);
         if idle || expired {
             store.end_session(&hash).await?;
             return Err(signed_out(if idle { "the staff session timed out" } else { "the staff session expired" }));

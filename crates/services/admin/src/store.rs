@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::Row as _;
 use yujie_db::Db;
 
-use crate::roles::Role;
+use crate::{roles::Role, session::LiveSince};
 
 /// A staff member, registered on their first sign-in.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
@@ -97,17 +97,16 @@ impl AdminStore {
         }
     }
 
-    /// Every account, with its sessions seen after `live_since.0` and opened after
-    /// `live_since.1` counted as open.
-    pub async fn accounts(&self, live_since: (i64, i64)) -> anyhow::Result<Vec<StaffAccount>> {
+    /// Every account, with its sessions still live by `live` counted as open.
+    pub async fn accounts(&self, live: LiveSince) -> anyhow::Result<Vec<StaffAccount>> {
         let rows = sqlx::query(
             "SELECT a.id, a.name, a.email, a.role, a.created_at, a.last_sign_in_at, \
              (SELECT COUNT(*) FROM staff_sessions s WHERE s.account_id = a.id AND s.last_seen_at >= ? \
               AND s.created_at >= ?) AS open_sessions \
              FROM staff_accounts a ORDER BY a.last_sign_in_at DESC",
         )
-        .bind(live_since.0)
-        .bind(live_since.1)
+        .bind(live.seen)
+        .bind(live.created)
         .fetch_all(self.db.pool())
         .await?;
         rows.iter()
