@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 
 use crate::{
     admin_helpers::{location, no_redirects},
-    helpers::{assert_problem, spawn_app, spawn_with},
+    helpers::{assert_problem, spawn_app, spawn_with, TestApp},
 };
 
 #[tokio::test]
@@ -180,12 +180,7 @@ async fn an_admin_signs_a_staff_account_out_everywhere_and_the_audit_log_says_so
     let (laptop, phone) = (app.staff_sign_in("staff-moderator").await, app.staff_sign_in("staff-moderator").await);
     let admin = app.staff_sign_in("staff-admin").await;
     let moderator_id = laptop.me["id"].as_str().unwrap().to_owned();
-    let open_sessions = |accounts: &Value| -> Vec<(String, i64)> {
-        let accounts = accounts.as_array().unwrap().iter();
-        accounts.map(|a| (a["id"].as_str().unwrap().to_owned(), a["open_sessions"].as_i64().unwrap())).collect()
-    };
-    let accounts: Value = admin.send(&app, Method::GET, "/accounts", None, true).await.json().await.unwrap();
-    assert!(open_sessions(&accounts).contains(&(moderator_id.clone(), 2)), "{accounts}");
+    assert_eq!(open_sessions_of(&app, &moderator_id).await, 2);
 
     let path = format!("/accounts/{moderator_id}/sessions");
     let without_csrf = admin.send(&app, Method::DELETE, &path, None, false).await;
@@ -198,8 +193,7 @@ async fn an_admin_signs_a_staff_account_out_everywhere_and_the_audit_log_says_so
         assert_problem(me, StatusCode::UNAUTHORIZED, "unauthenticated").await;
     }
     assert_eq!(admin.send(&app, Method::GET, "/me", None, true).await.status(), StatusCode::OK, "others stay");
-    let accounts: Value = admin.send(&app, Method::GET, "/accounts", None, true).await.json().await.unwrap();
-    assert!(open_sessions(&accounts).contains(&(moderator_id.clone(), 0)), "{accounts}");
+    assert_eq!(open_sessions_of(&app, &moderator_id).await, 0);
 
     let audit: Value =
         admin.send(&app, Method::GET, "/audit?action=end_sessions", None, true).await.json().await.unwrap();
@@ -208,4 +202,36 @@ async fn an_admin_signs_a_staff_account_out_everywhere_and_the_audit_log_says_so
     assert_eq!(entries[0]["target_id"], moderator_id.as_str());
     assert_eq!(entries[0]["actor_name"], "管理员 王强");
     assert_eq!(entries[0]["after"], json!({ "name": "审核员 李娜", "ended": 2 }));
+}
+
+#[tokio::test]
+async fn a_session_past_its_idle_or_absolute_timeout_is_not_counted_as_open() {
+    let app = spawn_with(|config| {
+        config.admin.session_idle_secs = 600;
+        config.admin.session_absolute_secs = 3600;
+    })
+    .await;
+    let idle = app.staff_sign_in("staff-moderator").await;
+    let moderator_id = idle.me["id"].as_str().unwrap().to_owned();
+    assert_eq!(open_sessions_of(&app, &moderator_id).await, 1);
+    app.platform.clock.advance(Duration::from_secs(700));
+    assert_eq!(open_sessions_of(&app, &moderator_id).await, 0, "idle for longer than session_idle_secs");
+
+    let busy = app.staff_sign_in("staff-moderator").await;
+    for _ in 0..7 {
+        app.platform.clock.advance(Duration::from_secs(500));
+        assert_eq!(busy.send(&app, Method::GET, "/me", None, true).await.status(), StatusCode::OK);
+    }
+    assert_eq!(open_sessions_of(&app, &moderator_id).await, 1);
+    app.platform.clock.advance(Duration::from_secs(200));
+    assert_eq!(open_sessions_of(&app, &moderator_id).await, 0, "older than session_absolute_secs, though in use");
+}
+
+/// The account's open sessions as the accounts page shows them, asked by a freshly signed
+/// in admin (whose own session is live whatever the test clock did).
+async fn open_sessions_of(app: &TestApp, account_id: &str) -> i64 {
+    let admin = app.staff_sign_in("staff-admin").await;
+    let accounts: Value = admin.send(app, Method::GET, "/accounts", None, true).await.json().await.unwrap();
+    let account = accounts.as_array().unwrap().iter().find(|account| account["id"] == account_id);
+    account.unwrap_or_else(|| panic!("{account_id} not in {accounts}"))["open_sessions"].as_i64().unwrap()
 }
